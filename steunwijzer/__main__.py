@@ -1,0 +1,3 @@
+from steunwijzer.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,36 @@
+"""Typed errors. Their message is an English msgid; the UI translates it and fills in params."""
+
+from __future__ import annotations
+
+
+class SteunwijzerError(Exception):
+    """Base error: `msgid` is a translation key, `params` fill its {placeholders}."""
+
+    def __init__(self, msgid: str, **params: object) -> None:
+        super().__init__(msgid.format(**params) if params else msgid)
+        self.msgid = msgid
+        self.params = params
+
+    def translated(self, gettext) -> str:
+        text = gettext(self.msgid)
+        return text.format(**self.params) if self.params else text
+
+
+class InvalidInput(SteunwijzerError):
+    """A value the user gave cannot be accepted."""
+
+
+class NotFound(SteunwijzerError):
+    """The thing asked for does not exist (or the caller may not know it exists)."""
+
+
+class NotAllowed(SteunwijzerError):
+    """The caller may not do this (role, ownership, state)."""
+
+
+class TooManyAttempts(SteunwijzerError):
+    """A limit on attempts was reached."""
+
+
+class ConfigurationError(SteunwijzerError):
+    """The installation itself is broken (a bad form file, a missing model)."""

@@ -1,0 +1,263 @@
+"""Pydantic models: the shapes of the domain, shared by core, CLI, documents and pages."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
+
+Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+# A text in several languages: {"nl": "...", "en": "...", ...}; "nl" is required.
+Localized = dict[str, str]
+LocalizedList = dict[str, list[str]]
+
+
+def pick(texts: dict[str, object] | None, locale: str, fallbacks: tuple[str, ...] = ("en", "nl")):
+    """The text for `locale`, else the first fallback that exists, else None."""
+    if not texts:
+        return None
+    for key in (locale, *fallbacks):
+        if texts.get(key):
+            return texts[key]
+    return next(iter(texts.values()))
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---- funds ------------------------------------------------------------------------------
+
+class FundKind(StrEnum):
+    private_fund = "private_fund"
+    municipality = "municipality"
+    province = "province"
+    national_scheme = "national_scheme"
+    bank = "bank"
+    housing_corporation = "housing_corporation"
+    other = "other"
+
+
+class LegalEntityRule(StrEnum):
+    yes = "yes"            # only a stichting or vereniging with a KvK number
+    no = "no"              # a group of residents can apply itself
+    penvoerder = "penvoerder"  # a group can apply only through an organisation that receives the money
+    unknown = "unknown"
+
+
+class YesNoUnknown(StrEnum):
+    yes = "yes"
+    no = "no"
+    unknown = "unknown"
+
+
+class ReportTierRule(Strict):
+    """Up to and including `up_to_eur` (None: no upper bound) a grant needs report `tier`."""
+
+    up_to_eur: Money | None = None
+    tier: Literal["story", "spending", "full"]
+
+
+THEMES = ("meeting", "neighbourhood", "green", "care", "poverty", "youth", "culture", "sport",
+          "education", "participation", "health", "volunteering")
+TARGET_GROUPS = ("residents", "children", "young_people", "elderly", "newcomers", "low_income",
+                 "lonely", "disabled", "women", "everyone")
+Theme = Literal[THEMES]  # type: ignore[valid-type]
+TargetGroup = Literal[TARGET_GROUPS]  # type: ignore[valid-type]
+
+
+class Fund(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,63}$")
+    name: str = Field(min_length=2, max_length=200)
+    provider: str = Field(min_length=2, max_length=200)
+    kind: FundKind
+    region: str = Field("national", description="Where the fund gives money, as shown to people ('national', 'Provincie Drenthe').")
+    municipalities: list[str] = Field(default_factory=list, description="Municipalities covered; empty means the whole country.")
+    themes: list[Theme] = Field(min_length=1)
+    target_groups: list[TargetGroup] = Field(default_factory=list)
+    min_amount_eur: Money | None = None
+    max_amount_eur: Money | None = None
+    legal_entity: LegalEntityRule
+    spoken_application: YesNoUnknown = YesNoUnknown.unknown
+    any_time: bool = Field(False, description="Applications are possible at any time (no fixed deadline).")
+    next_deadline: date | None = None
+    deadline_text: Localized = Field(default_factory=dict)
+    summary: Localized
+    how_to_apply: LocalizedList
+    what_you_need: LocalizedList = Field(default_factory=dict)
+    accountability: Localized = Field(default_factory=dict)
+    report_tiers: list[ReportTierRule] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=lambda: ["nl"])
+    url: HttpUrl
+    sources: list[HttpUrl] = Field(min_length=1)
+    last_checked: date
+    in_app: bool = Field(False, description="Applications for this fund are made and reviewed inside Steunwijzer.")
+    question_overrides: dict[str, bool] = Field(default_factory=dict, description="Switch application questions on (true) or off (false).")
+    extra_questions: list[dict] = Field(default_factory=list, description="Fund-specific questions, same shape as in forms/application.yaml.")
+
+    @field_validator("summary", "how_to_apply")
+    @classmethod
+    def _needs_dutch(cls, value: dict) -> dict:
+        if not value.get("nl"):
+            raise ValueError("needs at least a Dutch ('nl') text")
+        return value
+
+
+class Catalogue(Strict):
+    funds: list[Fund]
+
+
+# ---- forms -----------------------------------------------------------------------------
+
+class QuestionType(StrEnum):
+    short_text = "short_text"
+    long_text = "long_text"
+    people = "people"          # a whole number of people
+    money = "money"
+    date = "date"
+    choice = "choice"
+    multi_choice = "multi_choice"
+    budget = "budget"          # budget lines: item + amount
+    contact = "contact"        # name, phone and/or e-mail
+    bank = "bank"              # IBAN + holder, or a penvoerder
+    photos = "photos"
+
+
+class Choice(Strict):
+    value: str
+    label: str                 # English msgid, translated through the catalogues
+
+
+class Question(Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]{1,40}$")
+    type: QuestionType
+    text: str
+    help: str | None = None
+    example: str | None = None
+    required: bool = True
+    max_length: int | None = Field(None, gt=0)
+    min_value: Decimal | None = None
+    max_value: Decimal | None = None
+    choices: list[Choice] = Field(default_factory=list)
+    spoken: bool = Field(True, description="May be answered by voice (open text questions).")
+    pitch: bool = Field(False, description="Covered by the spoken pitch when the group takes that route.")
+
+    @property
+    def is_open_text(self) -> bool:
+        return self.type in (QuestionType.short_text, QuestionType.long_text)
+
+
+class Form(Strict):
+    id: str
+    title: str
+    intro: str | None = None
+    questions: list[Question]
+
+    def question(self, question_id: str) -> Question:
+        for q in self.questions:
+            if q.id == question_id:
+                return q
+        raise KeyError(question_id)
+
+
+# ---- answers and applications ---------------------------------------------------------
+
+class BudgetLine(Strict):
+    item: str = Field(min_length=1, max_length=200)
+    amount: Money
+    spent: Money | None = None   # filled in the report
+
+
+class Contact(Strict):
+    name: str = Field(min_length=1, max_length=200)
+    phone: str | None = None
+    email: str | None = None
+
+
+class BankAccount(Strict):
+    route: Literal["own_account", "penvoerder"]
+    iban: str
+    holder: str = Field(min_length=1, max_length=200)
+    penvoerder_name: str | None = None
+
+
+AnswerValue = str | int | Decimal | date | list[str] | list[BudgetLine] | Contact | BankAccount
+
+
+class Answer(BaseModel):
+    question_id: str
+    value: AnswerValue | None = None
+    language: str | None = None      # language the answer was given in (ISO 639-1)
+    source: Literal["typed", "voice", "choice"] = "typed"
+    audio_id: int | None = None
+    updated_at: datetime | None = None
+
+
+class Status(StrEnum):
+    draft = "draft"
+    submitted = "submitted"
+    waiting_for_group = "waiting_for_group"
+    granted = "granted"
+    refused = "refused"
+    referred = "referred"
+    report_submitted = "report_submitted"
+    closed = "closed"
+    withdrawn = "withdrawn"
+
+
+class StatusChange(BaseModel):
+    from_status: Status | None
+    to_status: Status
+    actor: str
+    note: str | None = None
+    at: datetime
+
+
+class Message(BaseModel):
+    id: int | None = None
+    sender: Literal["officer", "group"]
+    author: str | None = None
+    template_key: str | None = None   # a common question, translated for the group
+    text: str
+    language: str | None = None
+    audio_id: int | None = None
+    created_at: datetime | None = None
+
+
+class Decision(BaseModel):
+    outcome: Literal["grant", "refuse", "refer"]
+    amount_eur: Money | None = None
+    conditions: str | None = None
+    payment: Literal["advance", "after_report"] | None = None
+    reason: str | None = None
+    referred_to: str | None = None
+    report_tier: Literal["story", "spending", "full"] | None = None
+    officer: str | None = None
+    created_at: datetime | None = None
+
+
+class Application(BaseModel):
+    id: int | None = None
+    fund_id: str
+    status: Status = Status.draft
+    locale: str = "nl"
+    route: Literal["questions", "pitch"] = "questions"
+    answers: dict[str, Answer] = Field(default_factory=dict)
+    report_answers: dict[str, Answer] = Field(default_factory=dict)
+    profile: dict = Field(default_factory=dict)
+    history: list[StatusChange] = Field(default_factory=list)
+    messages: list[Message] = Field(default_factory=list)
+    decision: Decision | None = None
+    created_at: datetime | None = None
+    submitted_at: datetime | None = None
+    consent_at: datetime | None = None
+
+
+class Officer(BaseModel):
+    id: int | None = None
+    username: str = Field(pattern=r"^[A-Za-z0-9._@-]{2,64}$")
+    is_admin: bool = False
+    fund_ids: list[str] = Field(default_factory=list)  # empty: all in-app funds

@@ -1,0 +1,260 @@
+"""Storage: SQLAlchemy 2 tables, the engine (SQLite in WAL mode by default, any URL by setting)
+and migrations with Alembic."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict: JSON, list: JSON, Decimal: Numeric(12, 2), datetime: DateTime(), date: Date()}
+
+
+class FundRow(Base):
+    __tablename__ = "funds"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    data: Mapped[dict]
+    in_app: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ApplicationRow(Base):
+    __tablename__ = "applications"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fund_id: Mapped[str] = mapped_column(ForeignKey("funds.id"), index=True)
+    status: Mapped[str] = mapped_column(String(32), index=True)
+    locale: Mapped[str] = mapped_column(String(8))
+    route: Mapped[str] = mapped_column(String(16), default="questions")
+    resume_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Copies of a few answers, kept for the officers' queue (filters, search, sort).
+    group_name: Mapped[str | None] = mapped_column(String(200))
+    amount_asked: Mapped[Decimal | None]
+    language: Mapped[str | None] = mapped_column(String(8), index=True)
+    current_question: Mapped[str | None] = mapped_column(String(64))
+    profile: Mapped[dict] = mapped_column(default=dict)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"))
+    consent_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(index=True)
+    closed_at: Mapped[datetime | None]
+    report_due: Mapped[date | None]
+
+    __table_args__ = (Index("ix_applications_queue", "status", "submitted_at"),)
+
+
+class AnswerRow(Base):
+    __tablename__ = "answers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    form: Mapped[str] = mapped_column(String(32), default="application")  # application | report
+    question_id: Mapped[str] = mapped_column(String(64))
+    value: Mapped[dict]  # {"v": <JSON value>} so that any answer type fits one column
+    language: Mapped[str | None] = mapped_column(String(8))
+    source: Mapped[str] = mapped_column(String(16), default="typed")
+    audio_id: Mapped[int | None] = mapped_column(ForeignKey("audio.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (UniqueConstraint("application_id", "form", "question_id", name="uq_answer_per_question"),)
+
+
+class AudioRow(Base):
+    __tablename__ = "audio"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    form: Mapped[str] = mapped_column(String(32), default="application")
+    question_id: Mapped[str | None] = mapped_column(String(64))
+    mime: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str | None] = mapped_column(String(200))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    duration_s: Mapped[float | None]
+    transcript: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    delete_after: Mapped[date | None] = mapped_column(index=True)
+
+
+class PhotoRow(Base):
+    __tablename__ = "photos"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    mime: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str | None] = mapped_column(String(200))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StatusChangeRow(Base):
+    __tablename__ = "status_changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(32))
+    to_status: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MessageRow(Base):
+    __tablename__ = "messages"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    sender: Mapped[str] = mapped_column(String(16))  # officer | group
+    author: Mapped[str | None] = mapped_column(String(64))
+    template_key: Mapped[str | None] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(8))
+    audio_id: Mapped[int | None] = mapped_column(ForeignKey("audio.id", ondelete="SET NULL"))
+    answered: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DecisionRow(Base):
+    __tablename__ = "decisions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    outcome: Mapped[str] = mapped_column(String(16))
+    amount_eur: Mapped[Decimal | None]
+    conditions: Mapped[str | None] = mapped_column(Text)
+    payment: Mapped[str | None] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    referred_to: Mapped[str | None] = mapped_column(String(200))
+    report_tier: Mapped[str | None] = mapped_column(String(16))
+    officer: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReportRow(Base):
+    __tablename__ = "reports"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), unique=True)
+    tier: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="draft")  # draft | submitted | approved
+    due_date: Mapped[date | None]
+    submitted_at: Mapped[datetime | None]
+    approved_at: Mapped[datetime | None]
+    approved_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class OfficerRow(Base):
+    __tablename__ = "officers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    fund_ids: Mapped[list] = mapped_column(default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AttemptRow(Base):
+    """Failed attempts (officer logins, resume codes), for rate limits."""
+
+    __tablename__ = "attempts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scope: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(128))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index("ix_attempts_lookup", "scope", "key", "at"),)
+
+
+class AuditRow(Base):
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    application_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    detail: Mapped[dict] = mapped_column(default=dict)
+
+
+# ---- engine ----------------------------------------------------------------------------
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.close()
+
+
+class Database:
+    """An engine and its session factory. One per process (pages share it)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        kwargs: dict = {"future": True}
+        if url.startswith("sqlite"):
+            if url.startswith("sqlite:///") and ":memory:" not in url:
+                Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 15}
+        else:
+            kwargs["pool_pre_ping"] = True
+        self.engine: Engine = create_engine(url, **kwargs)
+        if url.startswith("sqlite"):
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A unit of work: commits on success, rolls back on any error."""
+        with self._sessions() as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest migration (idempotent)."""
+        from alembic import command
+
+        command.upgrade(alembic_config(self), "head")
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def alembic_config(db: Database):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", db.url.replace("%", "%%"))
+    cfg.attributes["engine"] = db.engine
+    return cfg
