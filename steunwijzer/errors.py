@@ -34,3 +34,7 @@ class TooManyAttempts(SteunwijzerError):
 
 class ConfigurationError(SteunwijzerError):
     """The installation itself is broken (a bad form file, a missing model)."""
+
+
+class SpeechError(SteunwijzerError):
+    """Audio that cannot be turned into text: not audio, empty, too long, no speech, model broken."""
