@@ -100,6 +100,14 @@ def format_number(value: Decimal | int, locale: str) -> str:
     return numbers.format_decimal(value, locale=locale)
 
 
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
+def to_ascii_digits(text: str) -> str:
+    """Arabic-Indic and Persian digits are common on Arabic keyboards: read them as 0-9."""
+    return text.translate(_DIGITS)
+
+
 def money_example(locale: str) -> str:
     """How to write one thousand five hundred euros and fifty cents here: '1.500,50' in nl."""
     return numbers.format_decimal(Decimal("1500.50"), format="#,##0.00", locale=locale)
@@ -113,8 +121,7 @@ def parse_money(text: str, locale: str) -> Decimal:
     """
     cleaned = _CURRENCY_NOISE.sub("", (text or "").strip())
     cleaned = cleaned.replace("\u2212", "-")  # unicode minus
-    # Arabic-Indic digits are common on Arabic keyboards: read them as the same numbers.
-    cleaned = cleaned.translate(str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789"))
+    cleaned = to_ascii_digits(cleaned)
     cleaned = cleaned.removesuffix(",-").removesuffix(".-")
     if not cleaned:
         raise InvalidInput("Please fill in an amount.")

@@ -154,10 +154,18 @@ class Form(Strict):
     id: str
     title: str
     intro: str | None = None
+    pitch: Question | None = None     # one spoken story that replaces the questions marked `pitch`
     questions: list[Question]
 
+    def questions_for(self, route: str) -> list[Question]:
+        """The screens in order: on the pitch route the pitch replaces the descriptive questions."""
+        if route != "pitch" or self.pitch is None:
+            return list(self.questions)
+        rest = [q for q in self.questions if not q.pitch]
+        return [rest[0], self.pitch, *rest[1:]] if rest else [self.pitch]
+
     def question(self, question_id: str) -> Question:
-        for q in self.questions:
+        for q in [*self.questions, *([self.pitch] if self.pitch else [])]:
             if q.id == question_id:
                 return q
         raise KeyError(question_id)
