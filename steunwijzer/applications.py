@@ -91,11 +91,12 @@ def _answer(row: AnswerRow) -> Answer:
 # ---- creating and finding -----------------------------------------------------------------
 
 def start(session: Session, fund_id: str, locale: str, secret_key: bytes, route: str = "questions",
-          profile: dict | None = None) -> tuple[Application, str]:
-    """A new draft and its resume code (shown once to the volunteer, never stored)."""
+          profile: dict | None = None, code: str | None = None) -> tuple[Application, str]:
+    """A new draft and its resume code (shown once to the volunteer, never stored).
+    `code` is only given for demo data; real applications always get a random one."""
     if session.get(FundRow, fund_id) is None:
         raise NotFound("This fund does not exist.")
-    code = auth.new_resume_code()
+    code = code or auth.new_resume_code()
     row = ApplicationRow(fund_id=fund_id, status=Status.draft, locale=locale, route=route,
                          resume_hash=auth.hash_resume_code(code, secret_key), profile=profile or {})
     session.add(row)

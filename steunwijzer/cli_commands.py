@@ -1,6 +1,6 @@
 """Command groups that live next to their domain module. Each `register(subparsers)` adds its
 commands with a `handler(args, db)` default."""
 
-from steunwijzer import i18n_catalog
+from steunwijzer import exchange, i18n_catalog
 
-REGISTRARS = [i18n_catalog.register]
+REGISTRARS = [i18n_catalog.register, exchange.register]

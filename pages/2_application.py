@@ -1,0 +1,214 @@
+"""The application: start or resume with a code, one question per screen, review, submit."""
+
+import streamlit as st
+
+import ui
+from steunwijzer import applications, forms, funds
+from steunwijzer.errors import SteunwijzerError
+from steunwijzer.i18n import N_
+from steunwijzer.models import Status, pick
+from ui import answer, session
+from ui.menu import ROOT
+
+ctx = ui.page_setup(N_("Continue my application"))
+_ = ctx.gettext
+FORM = forms.load_form("application")
+
+
+def start_screen() -> None:
+    st.title(_("Your application"))
+    st.subheader(_("Continue with your code"))
+    with st.form("resume"):
+        code = st.text_input(_("Your code"), max_chars=40, placeholder="K7QM-2XPA-9RTB")
+        go = st.form_submit_button(_("Continue"), type="primary")
+    if go:
+        try:
+            with ctx.db.session() as s:
+                app = applications.resume(s, code, session.client_key(), ctx.settings.resolved_secret_key())
+        except SteunwijzerError as exc:
+            ctx.error(exc)
+        else:
+            session.open_application(app.id)
+            st.rerun()
+
+    st.subheader(_("Start a new application"))
+    with ctx.db.session() as s:
+        catalogue = funds.all_funds(s)
+    if not catalogue:
+        st.info(_("There are no funds yet. An officer can add them."))
+        return
+    ordered = sorted(catalogue, key=lambda f: (not f.in_app, f.name))
+    ids = [f.id for f in ordered]
+    by_id = {f.id: f for f in ordered}
+    chosen = st.session_state.get("start_fund_id")
+    if (ROOT / "pages/1_find_funding.py").exists():
+        st.page_link("pages/1_find_funding.py", label=_("Not sure which fund? Find one first."), icon=":material/search:")
+    fund_id = st.selectbox(_("Fund"), ids, index=ids.index(chosen) if chosen in ids else 0, format_func=lambda i: by_id[i].name)
+    fund = by_id[fund_id]
+    st.caption(pick(fund.summary, ctx.locale) or "")
+    if not fund.in_app:
+        st.info(_("This fund does not take applications in Steunwijzer. You can still answer the questions here, and download your application as a Word file to send to the fund."))
+    routes = {"questions": _("Answer the questions one by one"), "pitch": _("Tell your plan in one recording or text (a pitch)")}
+    route = st.radio(_("How do you want to tell your plan?"), list(routes), format_func=routes.get)
+    if st.button(_("Start"), type="primary", icon=":material/play_arrow:"):
+        with ctx.db.session() as s:
+            app, code = applications.start(s, fund_id, ctx.locale, ctx.settings.resolved_secret_key(), route=route,
+                                           profile=st.session_state.get("funding_profile") or {})
+        session.open_application(app.id, code)
+        st.session_state.pop("start_fund_id", None)
+        st.rerun()
+
+
+def code_notice() -> None:
+    code = st.session_state.get("new_code")
+    if not code:
+        return
+    with st.container(border=True):
+        st.markdown(_("**Your code is:**"))
+        st.code(code, language=None)
+        st.write(_("Write this code down or take a photo of it. With this code you can come back later. We cannot show it again."))
+        if st.checkbox(_("I have written down my code")):
+            st.session_state.pop("new_code", None)
+            st.rerun()
+
+
+def wizard(app, fund, questions) -> None:
+    ids = [q.id for q in questions]
+    if "step" not in st.session_state:
+        with ctx.db.session() as s:
+            current = applications.current_question(s, app.id)
+        st.session_state["step"] = ids.index(current) if current in ids else 0
+    step = st.session_state["step"]
+    st.title(fund.name)
+    code_notice()
+    if step >= len(questions):
+        review(app, fund, questions)
+        return
+    question = questions[step]
+    st.progress(step / len(questions), text=_("Question {n} of {total}").format(n=step + 1, total=len(questions)))
+    answer.question_header(ctx, question)
+
+    def save_text_now() -> None:  # saves a typed answer the moment the field is left
+        try:
+            value = forms.validate_answer(question.model_copy(update={"required": False}), answer.raw_value(ctx, app, question), ctx.locale)
+            with ctx.db.session() as s:
+                applications.save_answer(s, app.id, question.id, value, language=ctx.locale)
+        except SteunwijzerError:
+            pass  # shown when the volunteer presses "Next"
+
+    answer.answer_input(ctx, app, question, on_text_change=save_text_now)
+    back, nxt = st.columns(2)
+    if back.button(_("Back"), icon=":material/arrow_back:", disabled=step == 0, use_container_width=True):
+        st.session_state["step"] = step - 1
+        st.rerun()
+    if nxt.button(_("Save and go on"), type="primary", icon=":material/arrow_forward:", use_container_width=True):
+        try:
+            value = forms.validate_answer(question, answer.raw_value(ctx, app, question), ctx.locale)
+            saved = app.answers.get(question.id)
+            with ctx.db.session() as s:
+                applications.save_answer(s, app.id, question.id, value,
+                                         language=(saved.language if saved and saved.source == "voice" else ctx.locale),
+                                         source=saved.source if saved else "typed", audio_id=saved.audio_id if saved else None)
+                if step + 1 < len(questions):
+                    applications.set_current_question(s, app.id, questions[step + 1].id)
+        except SteunwijzerError as exc:
+            ctx.error(exc)
+        else:
+            st.session_state["step"] = step + 1
+            st.rerun()
+
+
+def review(app, fund, questions) -> None:
+    st.progress(1.0, text=_("Check your answers"))
+    st.header(_("Check your answers"))
+    for number, question in enumerate(questions):
+        with st.container(border=True):
+            left, right = st.columns([4, 1])
+            left.markdown(f"**{_(question.text)}**")
+            left.markdown(answer.show_answer(ctx, app.answers.get(question.id)))
+            if right.button(_("Change"), key=f"change_{question.id}"):
+                st.session_state["step"] = number
+                st.rerun()
+    for msgid, params in forms.application_warnings(app.answers, fund, ctx.locale):
+        st.warning(_(msgid).format(**params), icon=":material/warning:")
+    missing = applications.missing_required(app, questions)
+    if missing:
+        st.error(_("Some questions still need an answer."))
+    download_button(app, fund)
+    if not fund.in_app:
+        st.info(_("Send the Word file to the fund yourself. Steunwijzer does not send it for you."))
+        return
+    st.subheader(_("Send your application"))
+    st.write(_("We keep your answers and recordings only to handle your application. Officers of {municipality} read them. We delete them after the end of the project. You can ask us to delete them at any time.").format(municipality=ctx.settings.municipality))
+    consent = st.checkbox(_("I agree that my answers and recordings are stored for this application."))
+    if st.button(_("Send my application"), type="primary", icon=":material/send:", disabled=bool(missing)):
+        try:
+            with ctx.db.session() as s:
+                applications.submit(s, app.id, consent, missing)
+        except SteunwijzerError as exc:
+            ctx.error(exc)
+        else:
+            st.session_state.pop("step", None)
+            st.rerun()
+
+
+def download_button(app, fund) -> None:
+    try:
+        from steunwijzer import documents
+    except ImportError:
+        return
+    st.download_button(
+        _("Download as Word file"),
+        data=lambda: documents.application_docx(app, FORM, fund, locale=ctx.locale, municipality=ctx.settings.municipality),
+        file_name=f"aanvraag-{app.id}.docx",
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        icon=":material/download:",
+    )
+
+
+STATUS_TEXT = {
+    Status.submitted: N_("Your application was sent. An officer will read it. You will hear from us within 4 weeks."),
+    Status.waiting_for_group: N_("The officer has a question for you. Please answer it below."),
+    Status.granted: N_("Good news: your application was granted."),
+    Status.refused: N_("Your application was not granted."),
+    Status.referred: N_("Your application was passed on to another fund or service."),
+    Status.report_submitted: N_("Thank you for telling us how it went."),
+    Status.closed: N_("This application is finished."),
+    Status.withdrawn: N_("This application was replaced or withdrawn."),
+}
+
+
+def after_submit(app, fund) -> None:
+    st.title(fund.name)
+    st.success(_(STATUS_TEXT[app.status]), icon=":material/check_circle:")
+    if app.submitted_at:
+        st.caption(_("Sent on {date}").format(date=ctx.moment(app.submitted_at)))
+    download_button(app, fund)
+    with st.expander(_("See my answers")):
+        for question in FORM.questions_for(app.route):
+            st.markdown(f"**{_(question.text)}**")
+            st.markdown(answer.show_answer(ctx, app.answers.get(question.id)))
+    if app.status in (Status.submitted, Status.waiting_for_group):
+        if st.button(_("Change my application"), icon=":material/edit:"):
+            with ctx.db.session() as s:
+                new = applications.new_version(s, app.id)
+            session.close_application()
+            session.open_application(new.id)
+            st.rerun()
+
+
+app_id = st.session_state.get(session.APPLICATION_KEY)
+if app_id is None:
+    start_screen()
+    st.stop()
+
+with ctx.db.session() as s:
+    application = applications.load(s, app_id)
+    fund = funds.get_fund(s, application.fund_id)
+if st.sidebar.button(_("Close this application"), icon=":material/logout:"):
+    session.close_application()
+    st.rerun()
+if application.status == Status.draft:
+    wizard(application, fund, forms.form_for_fund(FORM, fund).questions_for(application.route))
+else:
+    after_submit(application, fund)

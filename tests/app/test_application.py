@@ -1,0 +1,132 @@
+"""The typed journey: start, answer, leave, resume with the code, review, submit, download."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from steunwijzer import funds
+from steunwijzer.config import get_settings
+from steunwijzer.i18n import gettext_for
+from steunwijzer.store import Database
+from tests.app.conftest import APP
+
+PAGE = "pages/2_application.py"
+
+ANSWERS = {
+    "nl": {"group_name": "Buurtmoeders Oosterwijk", "who_you_are": "Zes moeders uit de wijk.", "plan": "Een huiswerkclub op woensdag.",
+           "why": "Kinderen krijgen thuis weinig hulp.", "when_where": "Van maart tot juli in het buurthuis.",
+           "participants": "25", "amount_asked": "1.250,50", "other_support": "", "budget": [("Zaalhuur", "300"), ("Boeken", "1.000,50")]},
+    "ar": {"group_name": "أمهات الحي", "who_you_are": "نحن ست أمهات من الحي.", "plan": "نادي للواجبات المدرسية يوم الأربعاء.",
+           "why": "الأطفال لا يحصلون على مساعدة كافية في البيت 😊", "when_where": "من مارس إلى يوليو في المركز.",
+           "participants": "٢٥", "amount_asked": "1,250.50", "other_support": "", "budget": [("إيجار القاعة", "300"), ("كتب", "1,000.50")]},
+}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def catalogue():
+    db = Database(get_settings().sqlalchemy_url)
+    db.migrate()
+    with db.session() as s:
+        funds.save_funds(s, funds.demo_catalogue())
+    db.dispose()
+
+
+def new_session(locale):
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.session_state["locale"] = locale
+    at.switch_page(PAGE)
+    return at.run()
+
+
+def button(at, msgid, locale):
+    label = gettext_for(locale)(msgid)
+    matches = [b for b in at.button if b.label == label]
+    assert matches, f"no button {label!r} in {[b.label for b in at.button]}"
+    return matches[0]
+
+
+def answer_current(at, locale, answers):
+    step = at.session_state["step"]
+    key_prefix = f"ans_{at.session_state['application_id']}_"
+    qid = [k for k in at.session_state if isinstance(k, str) and k.startswith(key_prefix)]
+    texts = {ti.key: ti for ti in list(at.text_input) + list(at.text_area) if ti.key and ti.key.startswith(key_prefix)}
+    qids = {k[len(key_prefix):].split("_")[0] if False else k[len(key_prefix):] for k in texts}
+    if any(k.endswith("_item0") for k in qids):
+        for i, (item, amount) in enumerate(answers["budget"]):
+            texts[f"{key_prefix}budget_item{i}"].input(item)
+            texts[f"{key_prefix}budget_amount{i}"].input(amount)
+        return "budget"
+    if f"{key_prefix}contact_name" in texts:
+        texts[f"{key_prefix}contact_name"].input("Fatima")
+        texts[f"{key_prefix}contact_phone"].input("06 12345678")
+        return "contact"
+    if f"{key_prefix}bank_iban" in texts:
+        texts[f"{key_prefix}bank_iban"].input("NL91 ABNA 0417 1643 00")
+        texts[f"{key_prefix}bank_holder"].input("F. El Amrani")
+        return "bank"
+    (only,) = texts.values()
+    qid = only.key[len(key_prefix):]
+    only.input(answers[qid])
+    return qid
+
+
+@pytest.mark.parametrize("locale", ["nl", "ar"])
+def test_typed_journey_with_resume(locale):
+    answers = ANSWERS[locale]
+    at = new_session(locale)
+    assert not at.exception
+    button(at, "Start", locale).click().run()
+    code = at.session_state["new_code"]
+    assert code and any(code in c.value for c in at.code)
+
+    # answer the first four questions, then "close the tab"
+    for _ in range(4):
+        answer_current(at, locale, answers)
+        button(at, "Save and go on", locale).click().run()
+        assert not at.error, [e.value for e in at.error]
+    app_id = at.session_state["application_id"]
+
+    at = new_session(locale)  # a new browser session knows nothing
+    at.text_input[0].input(code.lower().replace("-", " "))
+    at.button[0].click().run()  # form submit: "Continue"
+    at.run()
+    assert at.session_state["application_id"] == app_id
+    assert at.session_state["step"] == 4, "comes back at the exact question"
+
+    while at.session_state["step"] < 11:
+        answer_current(at, locale, answers)
+        button(at, "Save and go on", locale).click().run()
+        assert not at.error, [e.value for e in at.error]
+
+    _ = gettext_for(locale)
+    page_text = " ".join(m.value for m in at.markdown)
+    assert answers["group_name"] in page_text.replace("\\", "")
+    assert at.get("download_button"), "download offered on the review screen"
+    # sending without consent is refused, with a translated message
+    button(at, "Send my application", locale).click().run()
+    assert at.error and at.error[0].value == _("Please agree that we store your answers, so we can handle your application.")
+    at.checkbox[-1].check().run()
+    button(at, "Send my application", locale).click().run()
+    assert not at.error
+    assert at.success[0].value == _("Your application was sent. An officer will read it. You will hear from us within 4 weeks.")
+
+
+def test_invalid_iban_is_refused_and_nothing_saved(tmp_path):
+    at = new_session("nl")
+    button(at, "Start", "nl").click().run()
+    app_id = at.session_state["application_id"]
+    at.session_state["step"] = 10  # the bank question
+    at.run()
+    key = f"ans_{app_id}_bank_"
+    [t for t in at.text_input if t.key == key + "iban"][0].input("NL45 ABNA 0123 4567 89")
+    [t for t in at.text_input if t.key == key + "holder"][0].input("X")
+    button(at, "Save and go on", "nl").click().run()
+    assert at.error[0].value == gettext_for("nl")("This IBAN has a typing error. Please check the numbers and letters.")
+    assert at.session_state["step"] == 10
+
+
+def test_wrong_codes_are_limited():
+    at = new_session("nl")
+    for _ in range(12):
+        at.text_input[0].input("AAAA-BBBB-CCCC")
+        at.button[0].click().run()
+    assert at.error[0].value == gettext_for("nl")("Too many wrong codes. Wait {minutes} minutes and try again.").format(minutes=15)
