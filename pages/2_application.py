@@ -3,11 +3,13 @@
 import streamlit as st
 
 import ui
-from steunwijzer import applications, forms, funds
+from steunwijzer import applications, documents, forms, funds, review
 from steunwijzer.errors import SteunwijzerError
 from steunwijzer.i18n import N_
 from steunwijzer.models import Status, pick
 from ui import answer, session
+from ui.downloads import docx_button
+from ui.labels import TIER_LABELS
 from ui.menu import ROOT
 
 ctx = ui.page_setup(N_("Continue my application"))
@@ -18,18 +20,7 @@ FORM = forms.load_form("application")
 def start_screen() -> None:
     st.title(_("Your application"))
     st.subheader(_("Continue with your code"))
-    with st.form("resume"):
-        code = st.text_input(_("Your code"), max_chars=40, placeholder="K7QM-2XPA-9RTB")
-        go = st.form_submit_button(_("Continue"), type="primary")
-    if go:
-        try:
-            with ctx.db.session() as s:
-                app = applications.resume(s, code, session.client_key(), ctx.settings.resolved_secret_key())
-        except SteunwijzerError as exc:
-            ctx.error(exc)
-        else:
-            session.open_application(app.id)
-            st.rerun()
+    session.resume_form(ctx)
 
     st.subheader(_("Start a new application"))
     with ctx.db.session() as s:
@@ -82,7 +73,7 @@ def wizard(app, fund, questions) -> None:
     st.title(fund.name)
     code_notice()
     if step >= len(questions):
-        review(app, fund, questions)
+        review_screen(app, fund, questions)
         return
     question = questions[step]
     st.progress(step / len(questions), text=_("Question {n} of {total}").format(n=step + 1, total=len(questions)))
@@ -96,7 +87,7 @@ def wizard(app, fund, questions) -> None:
         except SteunwijzerError:
             pass  # shown when the volunteer presses "Next"
 
-    answer.answer_input(ctx, app, question, on_text_change=save_text_now)
+    answer.answer_input(ctx, app, question, on_change=save_text_now)
     back, nxt = st.columns(2)
     if back.button(_("Back"), icon=":material/arrow_back:", disabled=step == 0, use_container_width=True):
         st.session_state["step"] = step - 1
@@ -118,7 +109,7 @@ def wizard(app, fund, questions) -> None:
             st.rerun()
 
 
-def review(app, fund, questions) -> None:
+def review_screen(app, fund, questions) -> None:
     st.progress(1.0, text=_("Check your answers"))
     st.header(_("Check your answers"))
     for number, question in enumerate(questions):
@@ -153,17 +144,8 @@ def review(app, fund, questions) -> None:
 
 
 def download_button(app, fund) -> None:
-    try:
-        from steunwijzer import documents
-    except ImportError:
-        return
-    st.download_button(
-        _("Download as Word file"),
-        data=lambda: documents.application_docx(app, FORM, fund, locale=ctx.locale, municipality=ctx.settings.municipality),
-        file_name=f"aanvraag-{app.id}.docx",
-        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        icon=":material/download:",
-    )
+    docx_button(_("Download as Word file"), file_name=f"aanvraag-{app.id}.docx", key="application_docx",
+                build=lambda: documents.application_docx(app, FORM, fund, locale=ctx.locale, municipality=ctx.settings.municipality))
 
 
 STATUS_TEXT = {
@@ -188,6 +170,8 @@ def after_submit(app, fund) -> None:
         for question in FORM.questions_for(app.route):
             st.markdown(f"**{_(question.text)}**")
             st.markdown(answer.show_answer(ctx, app.answers.get(question.id)))
+    conversation(app)
+    decision_for_group(app, fund)
     if app.status in (Status.submitted, Status.waiting_for_group):
         if st.button(_("Change my application"), icon=":material/edit:"):
             with ctx.db.session() as s:
@@ -195,6 +179,55 @@ def after_submit(app, fund) -> None:
             session.close_application()
             session.open_application(new.id)
             st.rerun()
+
+
+def conversation(app) -> None:
+    if not app.messages:
+        return
+    st.subheader(_("Questions and answers"))
+    templates = review.common_questions()
+    for m in app.messages:
+        with st.chat_message("assistant" if m.sender == "officer" else "user"):
+            if m.sender == "officer" and m.template_key in templates:
+                st.markdown(answer.escape(_(m.text)))
+            elif m.sender == "officer":
+                st.caption(_("Written by the officer:"))
+                st.markdown(answer.escape(m.text))
+            else:
+                st.markdown(answer.escape(m.text))
+    if app.status != Status.waiting_for_group:
+        return
+    reply_key = f"reply_{app.id}"
+    st.text_area(_("Your answer"), key=reply_key, height=150)
+    if st.button(_("Send my answer"), type="primary", icon=":material/send:"):
+        try:
+            with ctx.db.session() as s:
+                review.answer_officer(s, app.id, st.session_state.get(reply_key, ""), language=ctx.locale)
+        except SteunwijzerError as exc:
+            ctx.error(exc)
+        else:
+            st.session_state.pop(reply_key, None)
+            st.rerun()
+
+
+def decision_for_group(app, fund) -> None:
+    d = app.decision
+    if d is None:
+        return
+    st.subheader(_("The decision"))
+    if d.outcome == "grant":
+        st.write(_("You get {amount}.").format(amount=ctx.money(d.amount_eur)))
+        if d.conditions:
+            st.write(_("Conditions:") + " " + answer.escape(d.conditions))
+        st.write(_(TIER_LABELS[d.report_tier]) if d.report_tier else "")
+    elif d.outcome == "refuse":
+        st.write(_("Reason:") + " " + answer.escape(d.reason or ""))
+    else:
+        st.write(_("We passed your application on to: {name}").format(name=d.referred_to))
+    docx_button(_("Download the letter"), build=lambda: documents.decision_letter_docx(app, fund, d, ctx.locale, ctx.settings.municipality),
+                file_name=f"besluit-{app.id}.docx", key="letter")
+    if app.status == Status.granted and (ROOT / "pages/3_report.py").exists():
+        st.page_link("pages/3_report.py", label=_("Tell how it went"), icon=":material/task_alt:")
 
 
 app_id = st.session_state.get(session.APPLICATION_KEY)

@@ -14,3 +14,15 @@ def record(session: Session, actor: str, action: str, application_id: int | None
 
 def entries(session: Session, limit: int = 500, offset: int = 0) -> list[AuditRow]:
     return list(session.scalars(select(AuditRow).order_by(AuditRow.id.desc()).limit(limit).offset(offset)))
+
+
+def as_csv(rows: list[AuditRow]) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["at", "actor", "action", "application_id", "detail"])
+    for e in rows:
+        writer.writerow([e.at.isoformat(), e.actor, e.action, e.application_id or "", ";".join(f"{k}={v}" for k, v in e.detail.items())])
+    return out.getvalue()

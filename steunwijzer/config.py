@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     max_audio_minutes: float = Field(10.0, gt=0, description="Longest recording accepted for one answer.")
     max_pitch_minutes: float = Field(5.0, gt=0, description="Longest recording accepted for the spoken pitch.")
     max_upload_mb: int = Field(25, gt=0, description="Largest uploaded voice note or photo.")
+    report_due_days: int = Field(183, ge=1, description="Days after a grant before the report is due.")
     retention_days: int = Field(365, ge=1, description="Days after an application is closed before audio and personal data are purged.")
     officer_session_minutes: int = Field(60, ge=1, description="An officer is logged out after this many idle minutes.")
 

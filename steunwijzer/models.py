@@ -121,6 +121,7 @@ class QuestionType(StrEnum):
     choice = "choice"
     multi_choice = "multi_choice"
     budget = "budget"          # budget lines: item + amount
+    spending = "spending"      # the planned budget lines with what was really spent
     contact = "contact"        # name, phone and/or e-mail
     bank = "bank"              # IBAN + holder, or a penvoerder
     photos = "photos"
@@ -144,6 +145,7 @@ class Question(Strict):
     choices: list[Choice] = Field(default_factory=list)
     spoken: bool = Field(True, description="May be answered by voice (open text questions).")
     pitch: bool = Field(False, description="Covered by the spoken pitch when the group takes that route.")
+    tier: Literal["story", "spending", "full"] | None = Field(None, description="Report questions: the lightest report that asks it.")
 
     @property
     def is_open_text(self) -> bool:

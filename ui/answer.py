@@ -57,10 +57,12 @@ def raw_value(ctx: PageContext, app: Application, question: Question):
     return s.get(key(app, question))
 
 
-def answer_input(ctx: PageContext, app: Application, question: Question, on_text_change: Callable[[], None] | None = None) -> None:
-    """Draw the input widgets for a question, filled with the saved answer."""
+def answer_input(ctx: PageContext, app: Application, question: Question, on_change: Callable[[], None] | None = None,
+                 saved: Answer | None = None) -> None:
+    """Draw the input widgets for a question, filled with the saved answer (default: the
+    application's answer to it)."""
     _ = ctx.gettext
-    saved: Answer | None = app.answers.get(question.id)
+    saved = saved if saved is not None else app.answers.get(question.id)
     value = saved.value if saved else None
     t = question.type
     if t in (QuestionType.short_text, QuestionType.long_text):
@@ -71,15 +73,15 @@ def answer_input(ctx: PageContext, app: Application, question: Question, on_text
         _init(k, value or "")
         widget = st.text_area if t == QuestionType.long_text else st.text_input
         kwargs = {"height": 180} if t == QuestionType.long_text else {}
-        widget(_("Your answer"), key=k, max_chars=forms._max_length(question) + 1000, on_change=on_text_change, **kwargs)
+        widget(_("Your answer"), key=k, max_chars=forms._max_length(question) + 1000, on_change=on_change, **kwargs)
     elif t == QuestionType.people:
         k = key(app, question)
         _init(k, "" if value is None else str(value))
-        st.text_input(_("Number of people"), key=k, max_chars=12)
+        st.text_input(_("Number of people"), key=k, max_chars=12, on_change=on_change)
     elif t == QuestionType.money:
         k = key(app, question)
         _init(k, _money_text(value, ctx.locale))
-        st.text_input(_("Amount in euros"), key=k, max_chars=20, placeholder=i18n.money_example(ctx.locale))
+        st.text_input(_("Amount in euros"), key=k, max_chars=20, placeholder=i18n.money_example(ctx.locale), on_change=on_change)
     elif t == QuestionType.budget:
         _budget_input(ctx, app, question, value or [])
     elif t == QuestionType.contact:

@@ -30,7 +30,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("pages/5_officer_queue.py", N_("Applications"), ":material/inbox:", "officer"),
     MenuItem("pages/6_officer_review.py", N_("Review an application"), ":material/fact_check:", "officer"),
     MenuItem("pages/7_officer_catalogue.py", N_("Fund catalogue"), ":material/list_alt:", "admin"),
-    MenuItem("pages/8_officer_audit.py", N_("Audit log"), ":material/history:", "admin"),
+    MenuItem("pages/8_officer_admin.py", N_("Administration"), ":material/admin_panel_settings:", "admin"),
 )
 
 OFFICER_LOGIN_PAGE = "pages/5_officer_queue.py"

@@ -25,3 +25,23 @@ def open_application(application_id: int, code: str | None = None) -> None:
 def close_application() -> None:
     for k in [k for k in st.session_state if k.startswith("ans_") or k in (APPLICATION_KEY, "new_code", "step")]:
         del st.session_state[k]
+
+
+def resume_form(ctx) -> None:
+    """'Continue with your code': opens the application behind a code, with translated errors."""
+    from steunwijzer import applications
+    from steunwijzer.errors import SteunwijzerError
+
+    _ = ctx.gettext
+    with st.form("resume"):
+        code = st.text_input(_("Your code"), max_chars=40, placeholder="K7QM-2XPA-9RTB")
+        go = st.form_submit_button(_("Continue"), type="primary")
+    if go:
+        try:
+            with ctx.db.session() as s:
+                app = applications.resume(s, code, client_key(), ctx.settings.resolved_secret_key())
+        except SteunwijzerError as exc:
+            ctx.error(exc)
+        else:
+            open_application(app.id)
+            st.rerun()

@@ -1,0 +1,87 @@
+"""Officers: the queue of applications, with filters, paging and CSV export."""
+
+import streamlit as st
+
+import ui
+from steunwijzer import exchange, funds, i18n, review
+from steunwijzer.config import LOCALES
+from steunwijzer.errors import SteunwijzerError
+from steunwijzer.i18n import N_
+from steunwijzer.models import Status
+from ui.labels import STATUS_LABELS
+
+ctx = ui.page_setup(N_("Applications"), role="officer", layout="wide")
+_ = ctx.gettext
+officer = ctx.officer
+
+st.title(_("Applications"))
+with ctx.db.session() as s:
+    handled = review.handled_fund_ids(s, officer)
+    fund_names = {f.id: f.name for f in funds.all_funds(s, include_archived=True) if f.id in handled}
+
+with st.expander(_("Filters"), expanded=True):
+    c1, c2, c3 = st.columns(3)
+    statuses = c1.multiselect(_("Status"), [s.value for s in review.QUEUE_STATUSES],
+                              default=[Status.submitted.value, Status.waiting_for_group.value],
+                              format_func=lambda v: _(STATUS_LABELS[v]), key="q_status")
+    fund_id = c2.selectbox(_("Fund"), [None, *fund_names], format_func=lambda v: _("All funds") if v is None else fund_names[v], key="q_fund")
+    language = c3.selectbox(_("Language of the answers"), [None, *LOCALES],
+                            format_func=lambda v: _("All languages") if v is None else i18n.language_name(v, ctx.locale), key="q_lang")
+    c4, c5, c6 = st.columns(3)
+    min_text = c4.text_input(_("Amount from"), key="q_min", placeholder=i18n.money_example(ctx.locale))
+    max_text = c5.text_input(_("Amount up to"), key="q_max")
+    text = c6.text_input(_("Search group name or number"), key="q_text", max_chars=100)
+
+try:
+    min_amount = i18n.parse_money(min_text, ctx.locale) if min_text.strip() else None
+    max_amount = i18n.parse_money(max_text, ctx.locale) if max_text.strip() else None
+except SteunwijzerError as exc:
+    ctx.error(exc)
+    st.stop()
+
+flt = review.QueueFilter(statuses=statuses, fund_id=fund_id, language=language, min_amount=min_amount,
+                         max_amount=max_amount, text=text, page=st.session_state.get("q_page", 0))
+with ctx.db.session() as s:
+    rows, total = review.queue(s, officer, flt)
+pages = max(1, -(-total // review.PAGE_SIZE))
+if flt.page >= pages:
+    st.session_state["q_page"] = flt.page = 0
+    with ctx.db.session() as s:
+        rows, total = review.queue(s, officer, flt)
+
+st.caption(_("{count} applications").format(count=total))
+if not rows:
+    st.info(_("No applications match these filters."))
+else:
+    table = [{
+        _("Number"): r.id,
+        _("Status"): _(STATUS_LABELS[r.status]),
+        _("Fund"): fund_names.get(r.fund_id, r.fund_id),
+        _("Group"): r.group_name or "—",
+        _("Amount asked"): ctx.money(r.amount_asked),
+        _("Language"): i18n.language_name(r.language, ctx.locale) if r.language else "—",
+        _("Sent"): ctx.day(r.submitted_at.date()) if r.submitted_at else "—",
+    } for r in rows]
+    st.dataframe(table, hide_index=True, use_container_width=True)
+    left, mid, right = st.columns([1, 2, 1])
+    if left.button(_("Previous page"), disabled=flt.page == 0, icon=":material/chevron_left:"):
+        st.session_state["q_page"] = flt.page - 1
+        st.rerun()
+    mid.caption(_("Page {n} of {total}").format(n=flt.page + 1, total=pages))
+    if right.button(_("Next page"), disabled=flt.page + 1 >= pages, icon=":material/chevron_right:"):
+        st.session_state["q_page"] = flt.page + 1
+        st.rerun()
+    choice = st.selectbox(_("Open an application"), [r.id for r in rows],
+                          format_func=lambda i: f"#{i} · " + next((r.group_name or "—") for r in rows if r.id == i))
+    if st.button(_("Open"), type="primary", icon=":material/open_in_new:"):
+        st.session_state["review_id"] = choice
+        st.switch_page("pages/6_officer_review.py")
+
+
+def _csv() -> str:
+    with ctx.db.session() as s:
+        return exchange.queue_csv(review.queue_for_export(s, officer, flt))
+
+
+st.download_button(_("Download this list as CSV"), data=_csv, file_name="steunwijzer-aanvragen.csv", mime="text/csv",
+                   icon=":material/download:")

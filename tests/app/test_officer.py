@@ -1,0 +1,147 @@
+"""Officer pages: the guard, the queue, asking back, deciding with letters, the report."""
+
+from decimal import Decimal
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from steunwijzer import applications, auth, funds
+from steunwijzer.config import get_settings
+from steunwijzer.i18n import gettext_for
+from steunwijzer.models import Officer
+from steunwijzer.store import Database
+from tests.app.conftest import APP
+
+OFFICER_PAGES = ["pages/5_officer_queue.py", "pages/6_officer_review.py", "pages/7_officer_catalogue.py", "pages/8_officer_admin.py"]
+ADMIN_PAGES = ["pages/7_officer_catalogue.py", "pages/8_officer_admin.py"]
+nl = gettext_for("nl")
+
+
+@pytest.fixture(scope="module")
+def world():
+    db = Database(get_settings().sqlalchemy_url)
+    db.migrate()
+    key = get_settings().resolved_secret_key()
+    with db.session() as s:
+        funds.save_funds(s, funds.demo_catalogue())
+        if not auth.list_officers(s):
+            auth.add_officer(s, "admin-test", "a long admin password", is_admin=True)
+            auth.add_officer(s, "officer-test", "a long officer password")
+        app, code = applications.start(s, "initiatievenfonds-voorbeeld", "ar", key)
+        applications.save_answer(s, app.id, "group_name", "مطبخ الجيران", language="ar")
+        applications.save_answer(s, app.id, "amount_asked", Decimal("1200"), language="ar")
+        applications.submit(s, app.id, consent=True, required_missing=[])
+    yield {"db": db, "app_id": app.id, "code": code}
+    db.dispose()
+
+
+def run_page(page, locale="nl", officer=None, state=None):
+    import time
+
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.session_state["locale"] = locale
+    if officer:
+        at.session_state["officer"] = officer.model_dump()
+        at.session_state["officer_seen"] = time.time()
+    for k, v in (state or {}).items():
+        at.session_state[k] = v
+    at.switch_page(page)
+    return at.run()
+
+
+@pytest.mark.parametrize("page", OFFICER_PAGES)
+@pytest.mark.parametrize("locale", ["nl", "ar"])
+def test_officer_pages_show_only_login_without_login(world, page, locale):
+    at = run_page(page, locale)
+    assert not at.exception
+    assert [h.value for h in at.header] == [gettext_for(locale)("Log in for officers")]
+    assert not at.dataframe and not at.title, "nothing of the page itself is shown"
+
+
+@pytest.mark.parametrize("page", ADMIN_PAGES)
+def test_admin_pages_refuse_plain_officers(world, page):
+    at = run_page(page, officer=Officer(username="officer-test"))
+    assert at.error[0].value == nl("Only administrators can open this page.")
+    assert not at.dataframe
+
+
+def test_login_wrong_then_right(world):
+    at = run_page("pages/5_officer_queue.py")
+    at.text_input[0].input("officer-test")
+    at.text_input[1].input("wrong password!!")
+    at.button[0].click().run()
+    assert at.error[0].value == nl("Username or password is not correct.")
+    at.text_input[1].input("a long officer password")
+    at.button[0].click().run()
+    assert at.title[0].value == nl("Applications")
+
+
+def test_idle_officer_is_logged_out(world):
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.session_state["officer"] = Officer(username="officer-test").model_dump()
+    at.session_state["officer_seen"] = 0  # long ago
+    at.switch_page("pages/5_officer_queue.py")
+    at.run()
+    assert at.info[0].value == nl("You were logged out because you were inactive for a while.")
+
+
+def test_queue_lists_and_filters(world):
+    at = run_page("pages/5_officer_queue.py", officer=Officer(username="officer-test"))
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert "مطبخ الجيران" in table[nl("Group")].tolist()
+    at.text_input(key="q_text").input("no such group").run()
+    assert at.info[0].value == nl("No applications match these filters.")
+    at.text_input(key="q_text").input("").run()
+    at.text_input(key="q_min").input("1.500,00").run()
+    assert at.info[0].value == nl("No applications match these filters.")
+    at.text_input(key="q_min").input("abc").run()
+    assert at.error, "a bad amount gives a message, not a crash"
+
+
+def test_ask_back_volunteer_answers_officer_sees(world):
+    app_id = world["app_id"]
+    at = run_page("pages/6_officer_review.py", officer=Officer(username="officer-test"), state={"review_id": app_id})
+    assert not at.exception
+    at.selectbox[0].set_value("costs")
+    [b for b in at.button if b.label == nl("Send the question")][0].click().run()
+    # the volunteer opens the application in Arabic and sees the question in Arabic
+    vol = run_page("pages/2_application.py", locale="ar", state={"application_id": app_id})
+    ar = gettext_for("ar")
+    assert any(ar("Can you tell more about the costs?") in m.value for m in vol.markdown)
+    vol.text_area(key=f"reply_{app_id}").input("الطعام ٩٠٠ يورو والمطبخ ٣٠٠ يورو")
+    [b for b in vol.button if b.label == ar("Send my answer")][0].click().run()
+    assert not vol.error
+    at = run_page("pages/6_officer_review.py", officer=Officer(username="officer-test"), state={"review_id": app_id})
+    assert any("الطعام ٩٠٠ يورو" in m.value for m in at.markdown)
+
+
+def test_grant_with_letters_then_report_then_approve(world):
+    app_id = world["app_id"]
+    officer = Officer(username="officer-test")
+    at = run_page("pages/6_officer_review.py", officer=officer, state={"review_id": app_id})
+    at.radio[0].set_value("grant").run()
+    amount = [t for t in at.text_input if t.label == nl("Amount granted")][0]
+    amount.input("1.200").run()
+    [b for b in at.button if b.label == nl("Save the decision")][0].click().run()
+    assert not at.error, [e.value for e in at.error]
+    labels = [d.label for d in at.get("download_button")]
+    assert nl("Decision letter ({language})").format(language="Arabisch") in labels
+    assert nl("Decision letter ({language})").format(language="Nederlands") in labels
+
+    # the volunteer tells how it went
+    ar = gettext_for("ar")
+    vol = run_page("pages/3_report.py", locale="ar", state={"application_id": app_id})
+    assert not vol.exception
+    areas = {t.key: t for t in vol.text_area}
+    for key, text in areas.items():
+        text.input("ذهب كل شيء بشكل جيد")
+    [t for t in vol.text_input if t.key.endswith("people_reached")][0].input("٢٠")
+    [b for b in vol.button if b.label == ar("Send my report")][0].click().run()
+    assert not vol.error, [e.value for e in vol.error]
+    assert vol.success[0].value == ar("Thank you for telling us how it went.")
+
+    at = run_page("pages/6_officer_review.py", officer=officer, state={"review_id": app_id})
+    [b for b in at.button if b.label == nl("Approve the report and close the grant")][0].click().run()
+    with world["db"].session() as s:
+        assert applications.load(s, app_id).status == "closed"
