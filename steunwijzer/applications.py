@@ -47,6 +47,7 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.closed: frozenset(),
 }
 EDITABLE = frozenset({Status.draft})
+FINISHED = frozenset({Status.closed, Status.withdrawn, Status.refused, Status.referred})
 
 
 def can_transition(from_status: Status, to_status: Status) -> bool:
@@ -229,8 +230,8 @@ def transition(session: Session, application_id: int, to_status: Status, actor: 
     now = utcnow()
     if to_status == Status.submitted and row.submitted_at is None:
         row.submitted_at = now
-    if to_status in (Status.closed, Status.withdrawn):
-        row.closed_at = now
+    if to_status in FINISHED:
+        row.closed_at = now  # starts the retention clock
     session.add(StatusChangeRow(application_id=row.id, from_status=current, to_status=to_status, actor=actor, note=note, at=now))
     if actor != "group":
         audit.record(session, actor, f"application.{to_status.value}", application_id=row.id)

@@ -1,6 +1,6 @@
 """Command groups that live next to their domain module. Each `register(subparsers)` adds its
 commands with a `handler(args, db)` default."""
 
-from steunwijzer import exchange, i18n_catalog
+from steunwijzer import documents_cli, exchange, i18n_catalog, retention
 
-REGISTRARS = [i18n_catalog.register, exchange.register]
+REGISTRARS = [i18n_catalog.register, exchange.register, documents_cli.register, retention.register]

@@ -182,3 +182,29 @@ def test_photo_must_be_a_real_image(db, world):
             reports.add_photo(s, world["mine"], data, mime, "x", 10_000_000)
     with pytest.raises(InvalidInput), db.session() as s:
         reports.add_photo(s, world["mine"], buf.getvalue(), "image/png", "big.png", 10)
+
+
+def test_purge_removes_personal_data_after_retention(db, world):
+    from datetime import timedelta
+
+    from steunwijzer import retention
+    from steunwijzer.store import AnswerRow, ApplicationRow, AuditRow, utcnow
+
+    app_id = world["mine"]
+    with db.session() as s:
+        applications.store_audio(s, app_id, b"RIFF....", "audio/wav", "a.wav", 1.0, "plan")
+        review.decide(s, PIET, app_id, Decision(outcome="refuse", reason="Past niet bij het fonds."))
+    with db.session() as s:
+        assert retention.purge(s, 365)["applications"] == 0          # not yet
+        counts = retention.purge(s, 365, now=utcnow() + timedelta(days=366), dry_run=True)
+        assert counts["applications"] == 1
+    with db.session() as s:
+        counts = retention.purge(s, 365, now=utcnow() + timedelta(days=366))
+    assert counts["audio"] == 1 and counts["answers"] >= 3
+    with db.session() as s:
+        row = s.get(ApplicationRow, app_id)
+        assert row.group_name is None and row.status == "refused" and row.amount_asked == Decimal("1200")
+        assert s.query(AnswerRow).filter_by(application_id=app_id).count() == 0
+        assert s.query(AuditRow).filter_by(action="purge").count() == 1
+        # draft and open applications are never purged
+        assert s.get(ApplicationRow, world["draft"]).group_name == "draft"
