@@ -9,7 +9,7 @@ from steunwijzer.i18n import N_
 from steunwijzer.models import Status, pick
 from ui import answer, session
 from ui.downloads import docx_button
-from ui.labels import TIER_LABELS
+from steunwijzer.labels import TIER_LABELS
 from ui.menu import ROOT
 
 ctx = ui.page_setup(N_("Continue my application"))

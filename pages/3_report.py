@@ -8,7 +8,7 @@ from steunwijzer.errors import SteunwijzerError
 from steunwijzer.i18n import N_
 from steunwijzer.models import QuestionType, Status
 from ui import answer, session
-from ui.labels import TIER_LABELS
+from steunwijzer.labels import TIER_LABELS
 
 ctx = ui.page_setup(N_("Tell how it went"))
 _ = ctx.gettext

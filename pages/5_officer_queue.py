@@ -8,7 +8,7 @@ from steunwijzer.config import LOCALES
 from steunwijzer.errors import SteunwijzerError
 from steunwijzer.i18n import N_
 from steunwijzer.models import Status
-from ui.labels import STATUS_LABELS
+from steunwijzer.labels import STATUS_LABELS
 
 ctx = ui.page_setup(N_("Applications"), role="officer", layout="wide")
 _ = ctx.gettext

@@ -11,7 +11,7 @@ from steunwijzer.errors import SteunwijzerError
 from steunwijzer.i18n import N_
 from steunwijzer.models import Decision, Status
 from ui import answer
-from ui.labels import PAYMENT_LABELS, STATUS_LABELS, TIER_LABELS
+from steunwijzer.labels import PAYMENT_LABELS, STATUS_LABELS, TIER_LABELS
 
 ctx = ui.page_setup(N_("Review an application"), role="officer", layout="wide")
 _ = ctx.gettext

@@ -1,4 +1,4 @@
-"""Translated labels for values the core keeps as codes."""
+"""Labels (English msgids) for values the core keeps as codes; pages and documents translate them."""
 
 from steunwijzer.i18n import N_
 

@@ -1,0 +1,92 @@
+"""`python -m steunwijzer render application|decision|report --id N [--locale xx] -o FILE.docx`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from steunwijzer.config import LOCALES
+from steunwijzer.errors import NotFound, SteunwijzerError
+
+
+def register(sub) -> None:
+    render = sub.add_parser("render", help="Write an application, decision letter or report as .docx.",
+                            description="Write a Word document (.docx) for one application.")
+    rsub = render.add_subparsers(dest="render_command", required=True, metavar="DOCUMENT")
+    specs = (
+        ("application", cmd_render_application, "The whole application with every answer (default locale: nl)."),
+        ("decision", cmd_render_decision, "The decision letter (default locale: the group's language)."),
+        ("report", cmd_render_report, "The report: plan vs what happened, spending, photos (default locale: nl)."),
+    )
+    for name, handler, text in specs:
+        p = rsub.add_parser(name, help=text, description=text)
+        p.add_argument("--id", type=int, required=True, help="Application number.")
+        p.add_argument("--locale", choices=LOCALES, help="Language of the document's labels.")
+        p.add_argument("-o", "--output", required=True, type=Path, help="The .docx file to write.")
+        if name == "decision":
+            p.add_argument("--suggest", action="append", default=[], metavar="FUND_ID",
+                           help="A fund to suggest after a refusal (repeatable).")
+        if name == "report":
+            p.add_argument("--photo", action="append", default=[], type=Path, metavar="FILE",
+                           help="A photo to include (repeatable).")
+        p.set_defaults(handler=handler)
+
+
+def _load(db, application_id: int):
+    from steunwijzer import applications, funds
+
+    with db.session() as s:
+        application = applications.load(s, application_id)
+        fund = funds.get_fund(s, application.fund_id)
+    return application, fund
+
+
+def _write(path: Path, data: bytes) -> int:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise SteunwijzerError("Cannot write {path}: {detail}", path=str(path), detail=exc.strerror or str(exc)) from None
+    print(f"Wrote {path} ({len(data):,} bytes)")
+    return 0
+
+
+def cmd_render_application(args: argparse.Namespace, db) -> int:
+    from steunwijzer.config import get_settings
+    from steunwijzer.documents import application_docx
+    from steunwijzer.forms import form_for_fund, load_form
+
+    application, fund = _load(db, args.id)
+    form = form_for_fund(load_form("application"), fund)
+    return _write(args.output, application_docx(application, form, fund, args.locale or "nl", get_settings().municipality))
+
+
+def cmd_render_decision(args: argparse.Namespace, db) -> int:
+    from steunwijzer import funds
+    from steunwijzer.config import get_settings
+    from steunwijzer.documents import decision_letter_docx
+
+    application, fund = _load(db, args.id)
+    if application.decision is None:
+        raise NotFound("This application has no decision yet.")
+    with db.session() as s:
+        suggestions = [funds.get_fund(s, fund_id) for fund_id in args.suggest]
+    data = decision_letter_docx(application, fund, application.decision, args.locale or application.locale,
+                                get_settings().municipality, suggestions=suggestions)
+    return _write(args.output, data)
+
+
+def cmd_render_report(args: argparse.Namespace, db) -> int:
+    from steunwijzer.documents import report_docx
+    from steunwijzer.forms import FORMS_DIR, load_form
+
+    application, fund = _load(db, args.id)
+    tier = application.decision.report_tier if application.decision else None
+    # forms/report_<tier>.yaml is optional: without it the report shows question ids.
+    report_form = load_form(f"report_{tier}") if tier and (FORMS_DIR / f"report_{tier}.yaml").exists() else None
+    photos = []
+    for path in args.photo:
+        try:
+            photos.append((path.read_bytes(), path.name))
+        except OSError as exc:
+            raise SteunwijzerError("Cannot read {path}: {detail}", path=str(path), detail=exc.strerror or str(exc)) from None
+    return _write(args.output, report_docx(application, report_form, fund, args.locale or "nl", photos))
