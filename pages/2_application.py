@@ -7,7 +7,7 @@ from steunwijzer import applications, documents, forms, funds, review
 from steunwijzer.errors import SteunwijzerError
 from steunwijzer.i18n import N_
 from steunwijzer.models import Status, pick
-from ui import answer, session
+from ui import answer, session, voice
 from ui.downloads import docx_button
 from steunwijzer.labels import TIER_LABELS
 from ui.menu import ROOT
@@ -82,8 +82,9 @@ def wizard(app, fund, questions) -> None:
     def save_text_now() -> None:  # saves a typed answer the moment the field is left
         try:
             value = forms.validate_answer(question.model_copy(update={"required": False}), answer.raw_value(ctx, app, question), ctx.locale)
+            language, source, audio_id = answer.answer_origin(ctx, app, question, app.answers.get(question.id))
             with ctx.db.session() as s:
-                applications.save_answer(s, app.id, question.id, value, language=ctx.locale)
+                applications.save_answer(s, app.id, question.id, value, language=language, source=source, audio_id=audio_id)
         except SteunwijzerError:
             pass  # shown when the volunteer presses "Next"
 
@@ -95,11 +96,9 @@ def wizard(app, fund, questions) -> None:
     if nxt.button(_("Save and go on"), type="primary", icon=":material/arrow_forward:", use_container_width=True):
         try:
             value = forms.validate_answer(question, answer.raw_value(ctx, app, question), ctx.locale)
-            saved = app.answers.get(question.id)
+            language, source, audio_id = answer.answer_origin(ctx, app, question, app.answers.get(question.id))
             with ctx.db.session() as s:
-                applications.save_answer(s, app.id, question.id, value,
-                                         language=(saved.language if saved and saved.source == "voice" else ctx.locale),
-                                         source=saved.source if saved else "typed", audio_id=saved.audio_id if saved else None)
+                applications.save_answer(s, app.id, question.id, value, language=language, source=source, audio_id=audio_id)
                 if step + 1 < len(questions):
                     applications.set_current_question(s, app.id, questions[step + 1].id)
         except SteunwijzerError as exc:
@@ -198,15 +197,23 @@ def conversation(app) -> None:
     if app.status != Status.waiting_for_group:
         return
     reply_key = f"reply_{app.id}"
+    pending = st.session_state.pop(reply_key + "_pending", None)
+    if pending is not None:
+        st.session_state[reply_key] = pending
+    voice.show_voice_error(ctx, reply_key)
     st.text_area(_("Your answer"), key=reply_key, height=150)
+    voice.voice_input(ctx, app.id, "reply", reply_key, form="message")
     if st.button(_("Send my answer"), type="primary", icon=":material/send:"):
+        meta = voice.voice_meta(reply_key) or {}
         try:
             with ctx.db.session() as s:
-                review.answer_officer(s, app.id, st.session_state.get(reply_key, ""), language=ctx.locale)
+                review.answer_officer(s, app.id, st.session_state.get(reply_key, ""), language=meta.get("language", ctx.locale),
+                                      audio_id=meta.get("audio_id"), source="voice" if meta else "typed")
         except SteunwijzerError as exc:
             ctx.error(exc)
         else:
-            st.session_state.pop(reply_key, None)
+            for suffix in ("", "_voice", "_done"):
+                st.session_state.pop(reply_key + suffix, None)
             st.rerun()
 
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 import ui
 from steunwijzer import applications, forms, funds, reports
-from steunwijzer.errors import SteunwijzerError
+from steunwijzer.errors import InvalidInput, SteunwijzerError
 from steunwijzer.i18n import N_
 from steunwijzer.models import QuestionType, Status
 from ui import answer, session
@@ -44,8 +44,10 @@ def save(question) -> None:
     try:
         raw = answer.raw_value(ctx, app, question)
         value = forms.validate_answer(question.model_copy(update={"required": False}), raw, ctx.locale)
+        language, source, audio_id = answer.answer_origin(ctx, app, question, app.report_answers.get(question.id))
         with ctx.db.session() as s:
-            applications.save_answer(s, app.id, question.id, value, language=ctx.locale, form="report")
+            applications.save_answer(s, app.id, question.id, value, language=language, source=source,
+                                     audio_id=audio_id, form="report")
     except SteunwijzerError:
         pass
 
@@ -110,7 +112,7 @@ for question in form.questions:
             photos_input(question)
         else:
             answer.answer_input(ctx, app, question, saved=app.report_answers.get(question.id),
-                                on_change=lambda q=question: save(q))
+                                on_change=lambda q=question: save(q), voice_form="report")
 
 if st.button(_("Send my report"), type="primary", icon=":material/send:"):
     try:
@@ -121,8 +123,13 @@ if st.button(_("Send my report"), type="primary", icon=":material/send:"):
                 elif question.type == QuestionType.photos:
                     continue
                 else:
-                    value = forms.validate_answer(question, answer.raw_value(ctx, app, question), ctx.locale)
-                applications.save_answer(s, app.id, question.id, value, language=ctx.locale, form="report")
+                    try:
+                        value = forms.validate_answer(question, answer.raw_value(ctx, app, question), ctx.locale)
+                    except SteunwijzerError as exc:
+                        raise InvalidInput("{question}: {problem}", question=_(question.text), problem=exc.translated(_)) from None
+                language, source, audio_id = answer.answer_origin(ctx, app, question, app.report_answers.get(question.id))
+                applications.save_answer(s, app.id, question.id, value, language=language, source=source,
+                                         audio_id=audio_id, form="report")
             reports.submit_report(s, app.id, report.tier)
     except SteunwijzerError as exc:
         ctx.error(exc)

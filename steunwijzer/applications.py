@@ -286,3 +286,11 @@ def delete_application(session: Session, application_id: int, actor: str, reason
     row.closed_at = utcnow()
     audit.record(session, actor, "application.delete", application_id=application_id, reason=reason)
 
+
+
+def set_audio_transcript(session: Session, audio_id: int, application_id: int, transcript: str, language: str,
+                         duration_s: float) -> None:
+    audio = session.get(AudioRow, audio_id)
+    if audio is None or audio.application_id != application_id:
+        raise NotFound("This recording does not exist.")
+    audio.transcript, audio.language, audio.duration_s = transcript, language, duration_s

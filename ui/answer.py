@@ -11,11 +11,29 @@ from typing import Callable
 import streamlit as st
 
 from steunwijzer import forms, i18n
+from steunwijzer.i18n import N_
 from steunwijzer.errors import SteunwijzerError
 from steunwijzer.models import Answer, Application, BankAccount, Contact, Question, QuestionType
+from ui import voice
 from ui.shell import PageContext
 
 MAX_BUDGET_ROWS = forms.MAX_BUDGET_LINES
+
+
+PITCH_CHECKLIST = (
+    N_("who you are"), N_("what you want to do"), N_("why it matters"), N_("when and where"), N_("what it costs"),
+)
+
+
+def answer_origin(ctx: PageContext, app: Application, question: Question, saved: Answer | None) -> tuple[str | None, str, int | None]:
+    """(language, source, audio id) for an answer about to be saved: from the voice input when
+    the text came from speech, else the UI language."""
+    meta = voice.voice_meta(key(app, question)) if question.is_open_text else None
+    if meta:
+        return meta["language"], "voice", meta["audio_id"]
+    if saved is not None and saved.source == "voice":
+        return saved.language, "voice", saved.audio_id
+    return ctx.locale, "typed", None
 
 
 def key(app: Application, question: Question, part: str = "") -> str:
@@ -58,9 +76,9 @@ def raw_value(ctx: PageContext, app: Application, question: Question):
 
 
 def answer_input(ctx: PageContext, app: Application, question: Question, on_change: Callable[[], None] | None = None,
-                 saved: Answer | None = None) -> None:
+                 saved: Answer | None = None, voice_form: str | None = "application") -> None:
     """Draw the input widgets for a question, filled with the saved answer (default: the
-    application's answer to it)."""
+    application's answer to it). Open questions can also be answered by voice."""
     _ = ctx.gettext
     saved = saved if saved is not None else app.answers.get(question.id)
     value = saved.value if saved else None
@@ -71,9 +89,15 @@ def answer_input(ctx: PageContext, app: Application, question: Question, on_chan
         if pending is not None:
             st.session_state[k] = pending
         _init(k, value or "")
+        voice.show_voice_error(ctx, k)
         widget = st.text_area if t == QuestionType.long_text else st.text_input
         kwargs = {"height": 180} if t == QuestionType.long_text else {}
         widget(_("Your answer"), key=k, max_chars=forms._max_length(question) + 1000, on_change=on_change, **kwargs)
+        if question.spoken and voice_form:
+            if question.id == "pitch":
+                st.markdown(_("Say in your recording:") + "\n" + "\n".join(f"- {_(item)}" for item in PITCH_CHECKLIST))
+            voice.voice_input(ctx, app.id, question.id, k, form=voice_form,
+                              max_minutes=ctx.settings.max_pitch_minutes if question.id == "pitch" else None)
     elif t == QuestionType.people:
         k = key(app, question)
         _init(k, "" if value is None else str(value))

@@ -1,0 +1,93 @@
+"""Answering by voice in the app, with the real bundled Whisper model: upload a voice note,
+correct the transcript, confirm it; and the pitch route."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from steunwijzer import applications, funds
+from steunwijzer.config import get_settings
+from steunwijzer.i18n import gettext_for
+from steunwijzer.store import AudioRow, Database
+from tests.app.conftest import APP
+
+pytestmark = pytest.mark.speech
+CLIPS = Path(__file__).resolve().parents[1] / "audio"
+nl = gettext_for("nl")
+
+
+@pytest.fixture(scope="module")
+def db():
+    database = Database(get_settings().sqlalchemy_url)
+    database.migrate()
+    with database.session() as s:
+        funds.save_funds(s, funds.demo_catalogue())
+    yield database
+    database.dispose()
+
+
+def start(route: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=180)
+    at.session_state["locale"] = "nl"
+    at.switch_page("pages/2_application.py")
+    at.run()
+    at.radio[0].set_value(route)
+    [b for b in at.button if b.label == nl("Start")][0].click().run()
+    return at
+
+
+def go_to(at: AppTest, question_id: str) -> str:
+    app_id = at.session_state["application_id"]
+    with_ids = {"questions": ["group_name", "who_you_are", "plan"], "pitch": ["group_name", "pitch"]}
+    at.session_state["step"] = (with_ids["pitch"] if question_id == "pitch" else with_ids["questions"]).index(question_id)
+    at.run()
+    return f"ans_{app_id}_{question_id}"
+
+
+def test_uploaded_voice_note_is_transcribed_corrected_and_confirmed(db):
+    at = start("questions")
+    key = go_to(at, "plan")
+    uploader = [u for u in at.file_uploader if u.key == key + "_upload"][0]
+    uploader.upload("voice-note.ogg", (CLIPS / "nl_buurthuis.ogg").read_bytes(), "audio/ogg").run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    transcript = at.text_area(key=key).value
+    for word in ("organiseren", "week", "ouderen", "geld"):
+        assert word in transcript.lower()
+    assert any(nl("We heard: {language}. Please read the text above and correct it where needed.").format(language="Nederlands") in c.value
+               for c in at.caption)
+    at.text_area(key=key).input(transcript + " Ook voor koffie.")
+    [b for b in at.button if b.label == nl("Save and go on")][0].click().run()
+    assert not at.error
+    with db.session() as s:
+        app = applications.load(s, at.session_state["application_id"])
+        saved = app.answers["plan"]
+        assert saved.source == "voice" and saved.language == "nl" and saved.value.endswith("Ook voor koffie.")
+        audio = s.get(AudioRow, saved.audio_id)
+        assert audio.data == (CLIPS / "nl_buurthuis.ogg").read_bytes() and "ouderen" in audio.transcript.lower()
+
+
+def test_bad_audio_gives_a_translated_message_and_keeps_typed_text(db):
+    at = start("questions")
+    key = go_to(at, "plan")
+    at.text_area(key=key).input("Wat ik al getypt had.")
+    [u for u in at.file_uploader if u.key == key + "_upload"][0].upload("broken.ogg", b"this is not audio" * 100, "audio/ogg").run()
+    assert at.error[0].value == nl("This file is not a sound recording we can read.")
+    assert at.text_area(key=key).value == "Wat ik al getypt had."
+    with db.session() as s:  # the file itself was kept, as promised
+        assert s.query(AudioRow).filter_by(application_id=at.session_state["application_id"]).count() == 1
+
+
+def test_pitch_route_one_recording_becomes_the_main_text(db):
+    at = start("pitch")
+    key = go_to(at, "pitch")
+    assert any(nl("who you are") in m.value for m in at.markdown), "the spoken checklist is on screen"
+    at.selectbox(key=key + "_lang").set_value("en").run()  # the group speaks English here
+    [u for u in at.file_uploader if u.key == key + "_upload"][0].upload(
+        "pitch.ogg", (CLIPS / "en_gardens.ogg").read_bytes(), "audio/ogg").run()
+    text = at.text_area(key=key).value.lower()
+    assert "gardens" in text and "tools" in text
+    [b for b in at.button if b.label == nl("Save and go on")][0].click().run()
+    with db.session() as s:
+        app = applications.load(s, at.session_state["application_id"])
+    assert app.route == "pitch" and app.answers["pitch"].source == "voice"
