@@ -18,7 +18,7 @@ DOORS = (
      N_("You got money? Tell us in a few sentences what you did.")),
 )
 
-st.title("🧭 Steunwijzer")
+st.title("Steunwijzer")
 st.markdown("### " + _("Money for your group's plan: find it, ask for it, and tell how it went."))
 st.write(_("For groups of volunteers and residents, also without a foundation. Type or speak, in your own language."))
 

@@ -87,7 +87,7 @@ def _pick_language() -> None:
 def language_picker(locale: str, gettext: Callable[[str], str], where=st.sidebar) -> None:
     st.session_state["_language_picker"] = locale
     where.selectbox(
-        "🌐 " + gettext("Language"),
+        ":material/language: " + gettext("Language"),
         options=list(LOCALES),
         format_func=i18n.native_name,
         key="_language_picker",
@@ -157,7 +157,7 @@ def page_setup(title: str, role: str | None = None, layout: str = "centered") ->
     settings = resources.settings()
     locale = current_locale(settings)
     gettext = i18n.gettext_for(locale)
-    st.set_page_config(page_title=f"{gettext(title)} · Steunwijzer", page_icon="🧭", layout=layout)
+    st.set_page_config(page_title=f"{gettext(title)} · Steunwijzer", page_icon=":material/explore:", layout=layout)
     if i18n.is_rtl(locale):
         st.html(RTL_CSS)
     ctx = PageContext(locale=locale, gettext=gettext, db=resources.database(), settings=settings,

@@ -39,7 +39,7 @@ def voice_input(ctx: PageContext, application_id: int, question_id: str, text_ke
     (through a pending value, as a drawn widget cannot be changed in the same run)."""
     _ = ctx.gettext
     with st.container(border=True):
-        st.markdown("🎤 **" + _("Or say your answer") + "**")
+        st.markdown(":material/mic: **" + _("Or say your answer") + "**")
         languages = [AUTO, *LOCALES, *[c for c in ("fa", "so", "ru", "de", "fr", "es") if c not in LOCALES]]
         lang_key = text_key + "_lang"
         if lang_key not in st.session_state:

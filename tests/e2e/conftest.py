@@ -1,0 +1,115 @@
+"""End-to-end: a real Streamlit server and Debian's Chromium driven by Playwright.
+
+Screenshots of every step go to test-artifacts/ (look at them)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+OFFICER = ("e2e-officer", "e2e officer password")
+
+pytestmark = pytest.mark.e2e
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server():
+    """The app as a user gets it: demo data, one officer, its own data folder."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is not installed (scripts/test.sh installs it)")
+    data = Path(tempfile.mkdtemp(prefix="steunwijzer-e2e-"))
+    env = {**os.environ, "STEUNWIJZER_DATA_DIR": str(data)}
+    env.pop("STEUNWIJZER_DATABASE_URL", None)
+    run = lambda *a, **k: subprocess.run([sys.executable, "-m", "steunwijzer", *a], env=env, cwd=ROOT, check=True,  # noqa: E731
+                                         capture_output=True, text=True, **k)
+    run("init-db", "--demo")
+    run("officer", "add", OFFICER[0], "--password-stdin", input=OFFICER[1] + "\n")
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                             "--server.address", "127.0.0.1", "--server.headless", "true"],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not start: " + (proc.stdout.read().decode() if proc.stdout else ""))
+    yield {"url": url, "env": env, "data": data}
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def fake_voice_wav(tmp_path_factory) -> Path:
+    """The Dutch test clip as a WAV for Chromium's fake microphone."""
+    from steunwijzer.speech.audio import decode_audio
+
+    audio = decode_audio((ROOT / "tests" / "audio" / "nl_buurthuis.ogg").read_bytes(), "nl.ogg")
+    pcm = (np.clip(audio.samples, -1, 1) * 32767).astype("<i2")
+    silence = np.zeros(8000, dtype="<i2")
+    path = tmp_path_factory.mktemp("voice") / "voice.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(np.concatenate([silence, pcm, silence]).tobytes())
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(fake_voice_wav):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            *CHROMIUM_FLAGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-audio-capture={fake_voice_wav}"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1200, "height": 1000}, locale="nl-NL",
+                                  permissions=["microphone"])
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    yield pg
+    context.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def wait_idle(page) -> None:
+    """Wait until Streamlit has finished running the script."""
+    page.wait_for_timeout(300)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=180_000)

@@ -1,0 +1,65 @@
+"""Journeys in a real browser: language and right-to-left, a recorded voice, the officer."""
+
+import re
+
+import pytest
+
+from steunwijzer.i18n import gettext_for
+from tests.e2e.conftest import OFFICER, shot, wait_idle
+
+pytestmark = pytest.mark.e2e
+nl, ar = gettext_for("nl"), gettext_for("ar")
+
+
+def choose_language(page, native_name: str) -> None:
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_test_id("stSelectbox").first.click()
+    page.get_by_role("option", name=native_name).click()
+    wait_idle(page)
+
+
+def test_home_in_dutch_then_arabic_right_to_left(page, server):
+    page.goto(server["url"])
+    wait_idle(page)
+    page.get_by_text(nl("Find money for your plan")).first.wait_for()
+    shot(page, "home-nl")
+    choose_language(page, "العربية")
+    page.get_by_text(ar("Find money for your plan")).first.wait_for()
+    direction = page.evaluate("() => getComputedStyle(document.querySelector('.stMain')).direction")
+    assert direction == "rtl"
+    shot(page, "home-ar")
+
+
+def test_answer_recorded_through_the_microphone(page, server):
+    page.goto(server["url"] + "/application")
+    wait_idle(page)
+    page.get_by_role("button", name=nl("Start")).click()
+    wait_idle(page)
+    page.get_by_label(nl("I have written down my code")).check(force=True)
+    wait_idle(page)
+    page.get_by_label(nl("Your answer"), exact=True).fill("Buurtkoks")
+    page.get_by_role("button", name=nl("Save and go on")).click()
+    wait_idle(page)
+    page.get_by_text(nl("Who are you, and who do you help?")).wait_for()
+    recorder = page.get_by_test_id("stAudioInput")
+    recorder.get_by_role("button", name=re.compile("record", re.I)).click()
+    page.wait_for_timeout(9000)  # the fake microphone plays the Dutch clip (about 8 s)
+    recorder.get_by_role("button", name=re.compile("stop", re.I)).click()
+    page.get_by_text(nl("We heard: {language}. Please read the text above and correct it where needed.").format(language="Nederlands")).wait_for(timeout=180_000)
+    text = page.get_by_label(nl("Your answer"), exact=True).input_value().lower()
+    assert "organiseren" in text and "week" in text and "geld" in text
+    shot(page, "voice-recorded-nl")
+
+
+def test_officer_logs_in_and_sees_the_queue(page, server):
+    page.goto(server["url"] + "/officer_queue")
+    wait_idle(page)
+    page.get_by_role("heading", name=nl("Log in for officers")).first.wait_for()
+    page.get_by_label(nl("Username"), exact=True).fill(OFFICER[0])
+    page.get_by_label(nl("Password"), exact=True).fill(OFFICER[1])
+    page.get_by_role("button", name=nl("Log in")).click()
+    wait_idle(page)
+    page.get_by_role("heading", name=nl("Applications")).first.wait_for()
+    page.get_by_test_id("stDataFrame").first.wait_for()
+    page.wait_for_timeout(1500)
+    shot(page, "officer-queue-nl")

@@ -1,0 +1,320 @@
+"""Widgets for "Find money for your plan": the tapped questionnaire, filters, result cards with
+reasons, and a fund's details. The rules live in steunwijzer.matching; this only draws."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+import streamlit as st
+
+from steunwijzer import forms, funds, i18n, matching
+from steunwijzer.errors import InvalidInput
+from steunwijzer.matching import (
+    LEGAL_ENTITY_CHOICES,
+    OTHER_MUNICIPALITY,
+    OTHER_MUNICIPALITY_LABEL,
+    TARGET_GROUP_LABELS,
+    THEME_LABELS,
+    FinderFilters,
+    FundIndex,
+    FundingProfile,
+    Kind,
+    Match,
+)
+from steunwijzer.models import TARGET_GROUPS, THEMES, Form, Fund, pick
+from ui import menu
+from ui.shell import PageContext
+
+PROFILE_KEY = "funding_profile"       # FundingProfile.model_dump(mode="json"); the application page copies it
+START_FUND_KEY = "start_fund_id"      # read by the application page
+APPLICATION_PAGE = "pages/2_application.py"
+_MEMORY_KEY = "_finder_memory"        # answers and filters, kept while other pages are open
+_OPEN_KEY = "_finder_open"            # ids of the funds whose details are shown
+_SHOWN_KEY = "_finder_shown"          # how many cards each list shows
+PAGE_SIZE = 15
+MARKS = {Kind.fit: ":green[✓]", Kind.caution: ":orange[⚠]", Kind.deal_breaker: ":red[✗]"}
+FILTER_AMOUNTS = ("0", "500", "1500", "5000", "25000")
+
+
+# ---- data --------------------------------------------------------------------------------------
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _fund_index(_db, url: str, version: str) -> FundIndex:
+    with _db.session() as s:
+        return FundIndex(funds.all_funds(s))
+
+
+def fund_index(ctx: PageContext) -> FundIndex:
+    """The catalogue prepared for matching, rebuilt only when the catalogue changes (one cheap
+    query per run decides that)."""
+    with ctx.db.session() as s:
+        version = funds.catalogue_version(s)
+    return _fund_index(ctx.db, ctx.db.url, version)
+
+
+def profile_form() -> Form:
+    return forms.load_form("funding_profile")
+
+
+def saved_profile() -> FundingProfile | None:
+    data = st.session_state.get(PROFILE_KEY)
+    if not data:
+        return None
+    try:
+        return FundingProfile.model_validate(data)
+    except ValueError:
+        return None
+
+
+# ---- remembering answers across reruns and pages -------------------------------------------------
+# Streamlit forgets a widget's value when a run does not draw it (another page, the form folded
+# away). We keep our own copy and hand it back before the widget is drawn.
+
+def _memory() -> dict:
+    return st.session_state.setdefault(_MEMORY_KEY, {})
+
+
+def _recall(key: str, default) -> None:
+    if key not in st.session_state:
+        st.session_state[key] = _memory().get(key, default)
+
+
+def _keep(*keys: str) -> None:
+    memory = _memory()
+    for key in keys:
+        if key in st.session_state:
+            memory[key] = st.session_state[key]
+
+
+# ---- the questionnaire ---------------------------------------------------------------------------
+
+def _band_label(ctx: PageContext, label: str, value: str) -> str:
+    band = matching.parse_band(value)
+    return ctx.gettext(label).format(
+        low=matching.format_euros(band.low, ctx.locale),
+        high=matching.format_euros(band.high, ctx.locale) if band.high is not None else "")
+
+
+def _ask(ctx: PageContext, question, widget, **kwargs):
+    value = widget(ctx.gettext(question.text), key=f"fp_{question.id}", **kwargs)
+    if question.help:
+        st.caption(ctx.gettext(question.help))
+    return value
+
+
+def questionnaire(ctx: PageContext, form: Form, index: FundIndex) -> None:
+    """The six questions, all tappable, in one form. On "Show the funds that fit" the profile is
+    saved in st.session_state["funding_profile"] and the page starts again to show the results."""
+    _ = ctx.gettext
+    q = {question.id: question for question in form.questions}
+    places = matching.municipality_choices(index.funds, ctx.settings.municipality)
+    defaults = {"fp_themes": [], "fp_municipality": places[0] if len(places) > 1 else None, "fp_amount": None,
+                "fp_amount_exact": "", "fp_legal_entity": None, "fp_target_groups": [], "fp_needed_by": None}
+    for key, default in defaults.items():
+        _recall(key, default)
+
+    with st.form("funding_profile_form", border=True):
+        _ask(ctx, q["themes"], st.pills, options=list(THEMES), selection_mode="multi",
+             format_func=lambda t: _(THEME_LABELS[t]))
+        _ask(ctx, q["municipality"], st.pills, options=places, selection_mode="single",
+             format_func=lambda m: _(OTHER_MUNICIPALITY_LABEL) if m == OTHER_MUNICIPALITY else m)
+        amount_labels = {c.value: _band_label(ctx, c.label, c.value) for c in q["amount"].choices}
+        _ask(ctx, q["amount"], st.pills, options=list(amount_labels), selection_mode="single", format_func=amount_labels.get)
+        st.text_input(_("Or type the amount (you can skip this)"), key="fp_amount_exact", max_chars=20,
+                      placeholder=i18n.money_example(ctx.locale))
+        legal_labels = {c.value: _(c.label) for c in q["legal_entity"].choices}
+        _ask(ctx, q["legal_entity"], st.segmented_control, options=list(legal_labels), format_func=legal_labels.get)
+        _ask(ctx, q["target_groups"], st.pills, options=list(TARGET_GROUPS), selection_mode="multi",
+             format_func=lambda g: _(TARGET_GROUP_LABELS[g]))
+        when_labels = {c.value: _(c.label) for c in q["needed_by"].choices}
+        _ask(ctx, q["needed_by"], st.pills, options=list(when_labels), selection_mode="single", format_func=when_labels.get)
+        submitted = st.form_submit_button(_("Show the funds that fit"), type="primary", icon=":material/search:",
+                                          key="fp_submit", use_container_width=True)
+    _keep(*defaults)
+    if not submitted:
+        return
+
+    state = st.session_state
+    exact = (state.get("fp_amount_exact") or "").strip()
+    try:
+        amount = i18n.parse_money(exact, ctx.locale) if exact else None
+    except InvalidInput as exc:
+        ctx.error(exc)
+        return
+    profile = FundingProfile(
+        themes=state.get("fp_themes") or [],
+        municipality=state.get("fp_municipality"),
+        amount_eur=amount,
+        amount_band=state.get("fp_amount"),
+        legal_entity=LEGAL_ENTITY_CHOICES.get(state.get("fp_legal_entity") or "not_sure"),
+        target_groups=state.get("fp_target_groups") or [],
+        needed_by=matching.needed_by_from_choice(state.get("fp_needed_by"), date.today()),
+    )
+    state[PROFILE_KEY] = profile.model_dump(mode="json")
+    state[_OPEN_KEY] = set()
+    st.rerun()  # draw the results with the answers folded away
+
+
+# ---- filters -------------------------------------------------------------------------------------
+
+def filters(ctx: PageContext) -> FinderFilters:
+    """Filters over the matched list, folded away until wanted."""
+    _ = ctx.gettext
+    defaults = {"ff_themes": [], "ff_region": "all", "ff_amount": "0", "ff_no_legal_entity": False, "ff_spoken": False,
+                "ff_deadline": "all"}
+    for key, default in defaults.items():
+        _recall(key, default)
+    state = st.session_state
+    active = sum(1 for key, default in defaults.items() if state.get(key) not in (default, None))
+    title = _("Filter the list") + (f" ({active})" if active else "")
+    with st.expander(title, icon=":material/filter_list:"):
+        st.pills(_("Subject"), list(THEMES), selection_mode="multi", key="ff_themes", format_func=lambda t: _(THEME_LABELS[t]))
+        regions = {"all": _("Everywhere"), "local": _("Only funds for one area"), "national": _("Only funds for the whole country")}
+        st.segmented_control(_("Where"), list(regions), key="ff_region", format_func=regions.get)
+        amounts = {v: (_("Any amount") if v == "0" else matching.format_euros(Decimal(v), ctx.locale)) for v in FILTER_AMOUNTS}
+        st.segmented_control(_("The fund gives at least"), list(amounts), key="ff_amount", format_func=amounts.get)
+        st.toggle(_("Only funds you can ask without a foundation"), key="ff_no_legal_entity")
+        st.toggle(_("Only funds where you can tell your plan out loud"), key="ff_spoken")
+        deadlines = {"all": _("Any deadline"), "open": _("Open now"), "any_time": _("Apply at any time")}
+        st.segmented_control(_("Deadline"), list(deadlines), key="ff_deadline", format_func=deadlines.get)
+    _keep(*defaults)
+    amount = state.get("ff_amount") or "0"
+    return FinderFilters(
+        themes=state.get("ff_themes") or [],
+        region=state.get("ff_region") or "all",
+        min_amount_eur=Decimal(amount) if amount != "0" else None,
+        no_legal_entity=bool(state.get("ff_no_legal_entity")),
+        spoken=bool(state.get("ff_spoken")),
+        deadline=state.get("ff_deadline") or "all",
+    )
+
+
+# ---- results -------------------------------------------------------------------------------------
+
+def _first_sentence(text: str | None) -> str:
+    if not text:
+        return ""
+    return re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)[0]
+
+
+def _reason_lines(ctx: PageContext, reasons) -> str:
+    return "  \n".join(f"{MARKS[r.kind]} {matching.reason_text(r, ctx.gettext, ctx.locale)}" for r in reasons)
+
+
+def _toggle_open(fund_id: str) -> None:
+    opened = st.session_state.setdefault(_OPEN_KEY, set())
+    opened.symmetric_difference_update({fund_id})
+
+
+def _show_more(section: str) -> None:
+    shown = st.session_state.setdefault(_SHOWN_KEY, {})
+    shown[section] = shown.get(section, PAGE_SIZE) + PAGE_SIZE
+
+
+def results(ctx: PageContext, matches: list[Match], chosen: FinderFilters) -> None:
+    """Cards: first the funds that may fit, then those that probably do not, with the reasons."""
+    _ = ctx.gettext
+    ngettext = i18n.ngettext_for(ctx.locale)
+    shown = matching.filter_matches(matches, chosen)
+    if not shown:
+        st.info(_("No funds match these filters. Remove a filter to see more."), icon=":material/filter_list_off:")
+        return
+    fitting = [m for m in shown if m.eligible]
+    other = [m for m in shown if not m.eligible]
+
+    st.subheader(ngettext("{count} fund may fit your plan", "{count} funds may fit your plan", len(fitting)).format(count=len(fitting)))
+    if fitting:
+        st.caption(_("The best fit comes first. ✓ fits your plan, ⚠ check this first."))
+    _card_list(ctx, "fitting", fitting)
+    if other:
+        st.subheader(ngettext("{count} fund probably does not fit", "{count} funds probably do not fit", len(other)).format(count=len(other)))
+        st.caption(_("✗ shows why. If you think it does fit, ask the fund."))
+        _card_list(ctx, "other", other)
+
+
+def _card_list(ctx: PageContext, section: str, matches: list[Match]) -> None:
+    limit = st.session_state.get(_SHOWN_KEY, {}).get(section, PAGE_SIZE)
+    for match in matches[:limit]:
+        _card(ctx, match)
+    if len(matches) > limit:
+        st.button(ctx.gettext("Show more funds"), key=f"more_{section}", on_click=_show_more, args=(section,),
+                  icon=":material/expand_more:")
+
+
+def _card(ctx: PageContext, match: Match) -> None:
+    """A fund that may fit: name, one line, amount, ✓ and ⚠. One that does not: name and ✗ only."""
+    _ = ctx.gettext
+    fund = match.fund
+    opened = fund.id in st.session_state.get(_OPEN_KEY, set())
+    with st.container(border=True, key=f"fund_{fund.id}"):
+        st.subheader(fund.name, anchor=False)
+        st.caption(" · ".join([fund.provider, matching.fund_amount_text(fund, _, ctx.locale),
+                               _("fit {score} of 100").format(score=match.score)]))
+        if match.eligible:
+            summary = pick(fund.summary, ctx.locale)
+            st.write(summary if opened else _first_sentence(summary))
+            st.markdown(_reason_lines(ctx, [*match.fits, *match.cautions]))
+        else:
+            st.markdown(_reason_lines(ctx, match.deal_breakers))
+        st.button(_("Hide details") if opened else _("Details"), key=f"details_{fund.id}", on_click=_toggle_open,
+                  args=(fund.id,), icon=":material/expand_less:" if opened else ":material/info:")
+        if opened:
+            if not match.eligible:
+                st.markdown(_reason_lines(ctx, [*match.fits, *match.cautions]))
+            fund_detail(ctx, fund, with_summary=not match.eligible)
+
+
+# ---- a fund's details ----------------------------------------------------------------------------
+
+def _deadline_text(ctx: PageContext, fund: Fund) -> str:
+    _ = ctx.gettext
+    parts = []
+    if fund.any_time:
+        parts.append(_("You can apply at any time."))
+    elif fund.next_deadline is not None:
+        parts.append(_("Next deadline: {date}.").format(date=ctx.day(fund.next_deadline)))
+    note = pick(fund.deadline_text, ctx.locale)
+    if note:
+        parts.append(note)
+    return " ".join(parts) or _("We don't know. Check the fund's website.")
+
+
+def fund_detail(ctx: PageContext, fund: Fund, with_summary: bool = True) -> None:
+    """How to apply, step by step; what to have ready; what the fund asks afterwards; the link; and
+    "Prepare my application"."""
+    _ = ctx.gettext
+    st.divider()
+    if ctx.locale not in fund.how_to_apply:
+        st.caption(_("This fund's information is not yet in your language. We show it in another language."))
+    if with_summary:
+        st.write(pick(fund.summary, ctx.locale))
+    st.markdown(f"**{_('Amount')}:** {matching.fund_amount_text(fund, _, ctx.locale)}  \n"
+                f"**{_('Where')}:** {fund.region}  \n"
+                f"**{_('Deadline')}:** {_deadline_text(ctx, fund)}")
+
+    st.markdown(f"**{_('How to apply, step by step')}**")
+    steps = pick(fund.how_to_apply, ctx.locale) or []
+    st.markdown("\n".join(f"{n}. {step}" for n, step in enumerate(steps, start=1)))
+
+    st.markdown(f"**{_('What you need to have ready')}**")
+    needs = pick(fund.what_you_need, ctx.locale)
+    st.markdown("\n".join(f"- {item}" for item in needs) if needs else _("The fund does not say. Ask the fund."))
+
+    st.markdown(f"**{_('What the fund asks afterwards')}**")
+    st.write(pick(fund.accountability, ctx.locale) or _("The fund does not say. Ask the fund."))
+
+    st.link_button(_("Website of the fund"), str(fund.url), icon=":material/open_in_new:")
+    if fund.in_app:
+        st.write(_("You can apply for this fund right here. You can type or speak, in your own language."))
+    else:
+        st.write(_("This fund does not take applications in Steunwijzer. We help you write your application. "
+                   "You get a Word file to send to the fund."))
+    page_ready = (menu.ROOT / APPLICATION_PAGE).exists()
+    if st.button(_("Prepare my application"), key=f"prepare_{fund.id}", type="primary", icon=":material/edit_note:",
+                 disabled=not page_ready):
+        st.session_state[START_FUND_KEY] = fund.id
+        st.switch_page(APPLICATION_PAGE)
+    if not page_ready:
+        st.caption(_("This will be possible soon."))
