@@ -47,6 +47,18 @@ def play(audio_id: int) -> None:
     with ctx.db.session() as s:
         data, mime = applications.audio_bytes(s, audio_id, app.id)
     st.audio(data, format=mime)
+    if ctx.settings.speech_translation:  # off by default: the bundled base model translates badly
+        key = f"translation_{audio_id}"
+        if st.button(_("Machine translation into English"), key=key + "_go", icon=":material/translate:"):
+            from steunwijzer.speech import service
+
+            with st.spinner(_("Translating…")):
+                try:
+                    st.session_state[key] = service.transcribe_bytes(data, "recording", settings=ctx.settings, task="translate").text
+                except SteunwijzerError as exc:
+                    ctx.error(exc)
+        if key in st.session_state:
+            st.info(_("Machine translation, may contain errors:") + " " + answer.escape(st.session_state[key]))
 
 
 with tab_answers:
