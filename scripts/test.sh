@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# Install everything the tests need (Python packages, Debian's chromium) and run the whole suite.
+# Install everything the tests need (Python packages, Debian's chromium and postgresql) and run
+# the whole suite. Storage tests run on SQLite and on a throw-away PostgreSQL on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans Arabic" || need+=(fonts-noto-core)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 bash scripts/install.sh requirements-dev.txt
-exec .venv/bin/python -m pytest "$@"
+eval "$(bash scripts/postgres.sh start)"
+trap 'bash scripts/postgres.sh stop' EXIT
+.venv/bin/python -m pytest "$@"

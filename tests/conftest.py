@@ -12,20 +12,23 @@ ROOT = Path(__file__).resolve().parent.parent
 _DATA = Path(tempfile.mkdtemp(prefix="steunwijzer-test-"))
 os.environ["STEUNWIJZER_DATA_DIR"] = str(_DATA)
 os.environ.setdefault("STEUNWIJZER_SECRET_KEY", "test-secret-key")
-os.environ.pop("STEUNWIJZER_DATABASE_URL", None) if not os.environ.get("STEUNWIJZER_TEST_DATABASE_URL") else None
+os.environ.pop("STEUNWIJZER_DATABASE_URL", None)  # the app under test uses SQLite in the temp folder
 os.chdir(ROOT)
 
 
-@pytest.fixture
-def db(tmp_path):
-    """A fresh, migrated database (SQLite by default; PostgreSQL when STEUNWIJZER_TEST_DATABASE_URL is set)."""
-    from steunwijzer.store import Database
+# Storage tests run on SQLite, and also on PostgreSQL when scripts/test.sh started one.
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("STEUNWIJZER_TEST_DATABASE_URL") else [])
 
-    url = os.environ.get("STEUNWIJZER_TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}"
-    database = Database(url)
-    if not url.startswith("sqlite"):
-        from steunwijzer.store import Base
 
+@pytest.fixture(params=BACKENDS)
+def db(request, tmp_path):
+    """A fresh, migrated database."""
+    from steunwijzer.store import Base, Database
+
+    if request.param == "sqlite":
+        database = Database(f"sqlite:///{tmp_path / 'test.sqlite'}")
+    else:
+        database = Database(os.environ["STEUNWIJZER_TEST_DATABASE_URL"])
         Base.metadata.drop_all(database.engine)
         with database.engine.begin() as conn:
             conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
