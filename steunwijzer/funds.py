@@ -1,12 +1,18 @@
-"""The fund catalogue: load and validate YAML, store, export."""
+"""The fund catalogue: load and validate YAML, store, export; and the `funds` commands
+(import, export, match)."""
 
 from __future__ import annotations
 
+import json
+import sys
+from datetime import date
+from decimal import Decimal
+from enum import Enum
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from steunwijzer import audit
@@ -17,10 +23,21 @@ from steunwijzer.store import FundRow
 DEMO_CATALOGUE = Path(__file__).resolve().parent / "data" / "funds.yaml"
 
 
-def _describe(err: ValidationError) -> str:
-    first = err.errors()[0]
-    field = ".".join(str(p) for p in first["loc"]) or "(fund)"
-    return f"{field}: {first['msg']}"
+def _describe(err: ValidationError, most: int = 3) -> str:
+    """'field max_amount_eur: Input should be greater than or equal to 0; field url: …'."""
+    parts = []
+    for item in err.errors()[:most]:
+        field = ".".join(str(p) for p in item["loc"]) or "(the whole fund)"
+        parts.append(f"field {field}: {item['msg']}")
+    if err.error_count() > most:
+        parts.append(f"and {err.error_count() - most} more")
+    return "; ".join(parts)
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return f"line {mark.line + 1}: {problem}" if mark is not None else problem
 
 
 def parse_catalogue(text: str, source: str = "catalogue") -> list[Fund]:
@@ -28,7 +45,7 @@ def parse_catalogue(text: str, source: str = "catalogue") -> list[Fund]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise InvalidInput("{source} is not valid YAML: {detail}", source=source, detail=str(exc).splitlines()[0]) from None
+        raise InvalidInput("{source} is not valid YAML: {detail}", source=source, detail=_yaml_problem(exc)) from None
     if not isinstance(data, dict) or not isinstance(data.get("funds"), list):
         raise InvalidInput("{source} needs a top-level list 'funds:'.", source=source)
     funds: list[Fund] = []
@@ -50,15 +67,28 @@ def parse_catalogue(text: str, source: str = "catalogue") -> list[Fund]:
 
 
 def load_catalogue(path: Path) -> list[Fund]:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InvalidInput("Cannot read {source}: {detail}", source=str(path), detail=exc.strerror or str(exc)) from None
-    return parse_catalogue(text, source=str(path))
+    return parse_catalogue(_read_text(Path(path)), source=str(path))
+
+
+def _plain(value):
+    """Model values as YAML that reads like a hand-written catalogue: 5000 rather than '5000.00',
+    dates unquoted, URLs and choices as text."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else f"{value:.2f}"
+    if isinstance(value, Enum):
+        return value.value
+    if value is None or isinstance(value, (bool, int, str, date)):
+        return value
+    return str(value)  # HttpUrl and friends
 
 
 def dump_catalogue(funds: list[Fund]) -> str:
-    data = {"funds": [f.model_dump(mode="json", exclude_defaults=False) for f in funds]}
+    """The catalogue as YAML in the format parse_catalogue reads (a round trip loses nothing)."""
+    data = {"funds": [_plain(f.model_dump()) for f in funds]}
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
 
 
@@ -75,11 +105,21 @@ def save_funds(session: Session, funds: list[Fund], actor: str = "cli") -> int:
     return len(funds)
 
 
+def catalogue_version(session: Session) -> str:
+    """Changes whenever a fund is added, changed or (un)archived: a cheap cache key."""
+    count, latest = session.execute(select(func.count(FundRow.id), func.max(FundRow.updated_at))).one()
+    return f"{count}:{latest}"
+
+
 def all_funds(session: Session, include_archived: bool = False) -> list[Fund]:
     query = select(FundRow).order_by(FundRow.name)
     if not include_archived:
         query = query.where(FundRow.archived.is_(False))
     return [Fund.model_validate(row.data) for row in session.scalars(query)]
+
+
+def archived_ids(session: Session) -> set[str]:
+    return set(session.scalars(select(FundRow.id).where(FundRow.archived)))
 
 
 def get_fund(session: Session, fund_id: str) -> Fund:
@@ -101,3 +141,95 @@ def demo_catalogue() -> list[Fund]:
     if not DEMO_CATALOGUE.exists():
         raise ConfigurationError("The demo catalogue {path} is missing.", path=str(DEMO_CATALOGUE))
     return load_catalogue(DEMO_CATALOGUE)
+
+
+# ---- command line: python -m steunwijzer funds import|export|match ---------------------------
+
+def register(sub) -> None:
+    funds = sub.add_parser("funds", help="The fund catalogue: import, export, match a profile.",
+                           description="Load the fund catalogue from YAML, write it back, or see which funds fit a group.")
+    fsub = funds.add_subparsers(dest="funds_command", required=True, metavar="ACTION")
+
+    p = fsub.add_parser("import", help="Load funds from a catalogue YAML file (insert or replace by id).",
+                        description="Check a catalogue YAML file and load its funds into the database. A fund with an "
+                                    "id that exists already is replaced. A bad file changes nothing and the error "
+                                    "names the fund and the field.")
+    p.add_argument("file", type=Path, help="Catalogue file, like steunwijzer/data/funds.yaml.")
+    p.add_argument("--dry-run", action="store_true", help="Only check the file; change nothing.")
+    p.set_defaults(handler=_cmd_import)
+
+    p = fsub.add_parser("export", help="Write the catalogue as YAML (the format import reads).",
+                        description="Write every fund in the database as catalogue YAML, in the same format that "
+                                    "'funds import' reads, so that an export can be edited and imported again.")
+    p.add_argument("file", nargs="?", type=Path, help="Write to this file instead of standard output.")
+    p.add_argument("--include-archived", action="store_true", help="Also export archived funds.")
+    p.set_defaults(handler=_cmd_export)
+
+    p = fsub.add_parser("match", help="Rank the funds for a funding profile, with reasons.",
+                        description="Rank the funds in the database for a group's funding profile, a JSON file like "
+                                    '{"themes": ["meeting"], "municipality": "Voorbeeld", "amount_eur": 1500, '
+                                    '"legal_entity": false, "target_groups": ["newcomers"], "needed_by": "2027-03-01"} '
+                                    "(all keys optional; amount_band such as \"500-1500\" instead of amount_eur).")
+    p.add_argument("--profile", required=True, help="Profile JSON file, or - for standard input.")
+    p.add_argument("--json", action="store_true", help='Print a JSON list of {"fund_id", "name", "score", "eligible", "reasons"}.')
+    p.add_argument("--limit", type=int, help="Show only the best N funds.")
+    p.add_argument("--locale", default="en", help="Language of the reasons: en (default), nl, ar, tr, pl or uk.")
+    p.add_argument("--today", type=date.fromisoformat, help="Check deadlines against this date (YYYY-MM-DD) instead of today.")
+    p.set_defaults(handler=_cmd_match)
+
+
+def _cmd_import(args, db) -> int:
+    catalogue = load_catalogue(args.file)
+    if args.dry_run:
+        print(f"{args.file}: {len(catalogue)} funds, all valid (nothing changed)")
+        return 0
+    with db.session() as s:
+        existing = {row for row in s.scalars(select(FundRow.id).where(FundRow.id.in_([f.id for f in catalogue])))}
+        save_funds(s, catalogue, actor="cli")
+    print(f"Imported {len(catalogue)} funds from {args.file} ({len(catalogue) - len(existing)} new, {len(existing)} replaced)")
+    return 0
+
+
+def _cmd_export(args, db) -> int:
+    with db.session() as s:
+        catalogue = all_funds(s, include_archived=args.include_archived)
+    text = dump_catalogue(catalogue)
+    if args.file is None:
+        sys.stdout.write(text)
+    else:
+        args.file.write_text(text, encoding="utf-8")
+        print(f"Wrote {len(catalogue)} funds to {args.file}")
+    return 0
+
+
+def _cmd_match(args, db) -> int:
+    from steunwijzer import i18n, matching
+
+    locale = i18n.normalize_locale(args.locale, "en")
+    _ = i18n.gettext_for(locale)
+    text = sys.stdin.read() if args.profile == "-" else _read_text(Path(args.profile))
+    profile = matching.parse_profile(text, source="standard input" if args.profile == "-" else args.profile)
+    with db.session() as s:
+        catalogue = all_funds(s)
+    matches = matching.match_funds(profile, catalogue, today=args.today, limit=args.limit)
+    if args.json:
+        json.dump([m.as_json(_, locale) for m in matches], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    if not catalogue:
+        print("The catalogue is empty. Load funds with: python -m steunwijzer funds import FILE.yaml", file=sys.stderr)
+        return 1
+    marks = {matching.Kind.fit: "✓", matching.Kind.caution: "⚠", matching.Kind.deal_breaker: "✗"}
+    for number, m in enumerate(matches, start=1):
+        verdict = "" if m.eligible else "  (does not fit)"
+        print(f"{number}. {m.fund.name} [{m.fund.id}]  score {m.score}{verdict}")
+        for reason in [*m.deal_breakers, *m.fits, *m.cautions]:
+            print(f"   {marks[reason.kind]} {matching.reason_text(reason, _, locale)}")
+    return 0
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput("Cannot read {source}: {detail}", source=str(path), detail=exc.strerror or str(exc)) from None

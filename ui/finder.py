@@ -167,9 +167,8 @@ def filters(ctx: PageContext) -> FinderFilters:
     for key, default in defaults.items():
         _recall(key, default)
     state = st.session_state
-    active = sum(1 for key, default in defaults.items() if state.get(key) not in (default, None))
-    title = _("Filter the list") + (f" ({active})" if active else "")
-    with st.expander(title, icon=":material/filter_list:"):
+    # A fixed title: a changing one would fold the expander away at every tap.
+    with st.expander(_("Filter the list"), icon=":material/filter_list:"):
         st.pills(_("Subject"), list(THEMES), selection_mode="multi", key="ff_themes", format_func=lambda t: _(THEME_LABELS[t]))
         regions = {"all": _("Everywhere"), "local": _("Only funds for one area"), "national": _("Only funds for the whole country")}
         st.segmented_control(_("Where"), list(regions), key="ff_region", format_func=regions.get)
@@ -218,6 +217,9 @@ def results(ctx: PageContext, matches: list[Match], chosen: FinderFilters) -> No
     _ = ctx.gettext
     ngettext = i18n.ngettext_for(ctx.locale)
     shown = matching.filter_matches(matches, chosen)
+    hidden = len(matches) - len(shown)
+    if hidden:
+        st.caption(ngettext("Your filters hide {count} fund.", "Your filters hide {count} funds.", hidden).format(count=hidden))
     if not shown:
         st.info(_("No funds match these filters. Remove a filter to see more."), icon=":material/filter_list_off:")
         return

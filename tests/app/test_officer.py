@@ -24,9 +24,10 @@ def world():
     key = get_settings().resolved_secret_key()
     with db.session() as s:
         funds.save_funds(s, funds.demo_catalogue())
-        if not auth.list_officers(s):
-            auth.add_officer(s, "admin-test", "a long admin password", is_admin=True)
-            auth.add_officer(s, "officer-test", "a long officer password")
+        existing = {o.username for o in auth.list_officers(s)}
+        for name, password, admin in (("admin-test", "a long admin password", True), ("officer-test", "a long officer password", False)):
+            if name not in existing:
+                auth.add_officer(s, name, password, is_admin=admin)
         app, code = applications.start(s, "initiatievenfonds-voorbeeld", "ar", key)
         applications.save_answer(s, app.id, "group_name", "مطبخ الجيران", language="ar")
         applications.save_answer(s, app.id, "amount_asked", Decimal("1200"), language="ar")
