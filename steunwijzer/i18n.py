@@ -81,9 +81,6 @@ def gettext_for(locale: str) -> Gettext:
     return translations(normalize_locale(locale)).gettext
 
 
-def ngettext_for(locale: str) -> Callable[[str, str, int], str]:
-    return translations(normalize_locale(locale)).ngettext
-
 
 # ---- numbers, money, dates -------------------------------------------------------------
 

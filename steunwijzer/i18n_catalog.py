@@ -21,7 +21,7 @@ ROOT = LOCALES_DIR.parent
 POT_PATH = LOCALES_DIR / "messages.pot"
 
 KEYWORDS = {
-    "_": None, "gettext": None, "N_": None, "ngettext": (1, 2),
+    "_": None, "gettext": None, "N_": None,
     "page_setup": None,
     # typed errors carry msgids
     "SteunwijzerError": None, "InvalidInput": None, "NotFound": None, "NotAllowed": None,

@@ -215,23 +215,22 @@ def _show_more(section: str) -> None:
 def results(ctx: PageContext, matches: list[Match], chosen: FinderFilters) -> None:
     """Cards: first the funds that may fit, then those that probably do not, with the reasons."""
     _ = ctx.gettext
-    ngettext = i18n.ngettext_for(ctx.locale)
     shown = matching.filter_matches(matches, chosen)
     hidden = len(matches) - len(shown)
     if hidden:
-        st.caption(ngettext("Your filters hide {count} fund.", "Your filters hide {count} funds.", hidden).format(count=hidden))
+        st.caption(_("Funds hidden by your filters: {count}").format(count=hidden))
     if not shown:
         st.info(_("No funds match these filters. Remove a filter to see more."), icon=":material/filter_list_off:")
         return
     fitting = [m for m in shown if m.eligible]
     other = [m for m in shown if not m.eligible]
 
-    st.subheader(ngettext("{count} fund may fit your plan", "{count} funds may fit your plan", len(fitting)).format(count=len(fitting)))
+    st.subheader(_("Funds that may fit your plan: {count}").format(count=len(fitting)))
     if fitting:
         st.caption(_("The best fit comes first. ✓ fits your plan, ⚠ check this first."))
     _card_list(ctx, "fitting", fitting)
     if other:
-        st.subheader(ngettext("{count} fund probably does not fit", "{count} funds probably do not fit", len(other)).format(count=len(other)))
+        st.subheader(_("Funds that probably do not fit: {count}").format(count=len(other)))
         st.caption(_("✗ shows why. If you think it does fit, ask the fund."))
         _card_list(ctx, "other", other)
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from steunwijzer import matching
-from steunwijzer.i18n import gettext_for, ngettext_for
+from steunwijzer.i18n import gettext_for
 from steunwijzer.models import pick
 
 PAGE = "pages/1_find_funding.py"
@@ -79,8 +79,7 @@ def test_questionnaire_results_and_details(open_page, catalogue, locale):
     expected = matching.match_funds(saved, list(catalogue.values()))
     fitting = [m for m in expected if m.eligible]
     assert fitting[0].fund.id == DEMO_FUND
-    ngettext = ngettext_for(locale)
-    assert ngettext("{count} fund may fit your plan", "{count} funds may fit your plan", len(fitting)).format(count=len(fitting)) in text
+    assert gettext_for(locale)("Funds that may fit your plan: {count}").format(count=len(fitting)) in text
     # Reasons in plain words, deal-breakers shown too.
     assert _("You don't need a foundation for this fund.") in text
     assert _("This fund is for groups in {place}.").format(place="Voorbeeld") in text
@@ -133,7 +132,7 @@ def test_filters_narrow_the_list(open_page, catalogue):
     spoken = {f.name for f in catalogue.values() if f.spoken_application == "yes"}
     assert after and set(after) <= spoken and len(after) < len(before)
     hidden = len(catalogue) - len(spoken)
-    assert ngettext_for("nl")("Your filters hide {count} fund.", "Your filters hide {count} funds.", hidden).format(count=hidden) in page_text(at)
+    assert gettext_for("nl")("Funds hidden by your filters: {count}").format(count=hidden) in page_text(at)
     at.button_group(key="ff_region").set_value("national").run()
     after = cards(at, catalogue)
     assert all(not f.municipalities for f in catalogue.values() if f.name in after)
