@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     secret_key: str | None = Field(None, description="Key for hashing resume codes; generated into the data folder when unset.")
     speech_engine: Literal["faster-whisper", "openai-whisper"] = Field("faster-whisper", description="Speech engine.")
     speech_model: str = Field("bundled-base", description="'bundled-base' (the packaged Whisper base model), a CTranslate2 model folder, or a model name (needs internet).")
+    model_cache: Path | None = Field(None, description="Where the prepared speech model is kept (default: <data_dir>/models).")
     speech_translation: bool = Field(False, description="Offer a machine translation of spoken answers (only sensible with a larger model).")
     max_audio_minutes: float = Field(10.0, gt=0, description="Longest recording accepted for one answer.")
     max_pitch_minutes: float = Field(5.0, gt=0, description="Longest recording accepted for the spoken pitch.")

@@ -12,6 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 _DATA = Path(tempfile.mkdtemp(prefix="steunwijzer-test-"))
 os.environ["STEUNWIJZER_DATA_DIR"] = str(_DATA)
 os.environ.setdefault("STEUNWIJZER_SECRET_KEY", "test-secret-key")
+# The joined speech model (145 MB) is kept between test runs instead of in each temp data folder.
+os.environ.setdefault("STEUNWIJZER_MODEL_CACHE", str(Path(tempfile.gettempdir()) / "steunwijzer-model-cache"))
 os.environ.pop("STEUNWIJZER_DATABASE_URL", None)  # the app under test uses SQLite in the temp folder
 os.chdir(ROOT)
 

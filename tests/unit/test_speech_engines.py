@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("STEUNWIJZER_MODEL_CACHE", str(Path(tempfile.gettempdir()) / "steunwijzer-model-cache"))
 
 from steunwijzer.config import get_settings  # noqa: E402
 from steunwijzer.errors import ConfigurationError, InvalidInput, SpeechError  # noqa: E402
