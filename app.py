@@ -3,6 +3,7 @@
 import streamlit as st
 
 import ui
+import ui.shell
 from ui.menu import OFFICER_LOGIN_PAGE, ROOT
 from steunwijzer.i18n import N_
 
@@ -18,6 +19,7 @@ DOORS = (
      N_("You got money? Tell us in a few sentences what you did.")),
 )
 
+ui.shell.language_buttons(ctx)
 st.title("Steunwijzer")
 st.markdown("### " + _("Money for your group's plan: find it, ask for it, and tell how it went."))
 st.write(_("For groups of volunteers and residents, also without a foundation. Type or speak, in your own language."))

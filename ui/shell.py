@@ -95,6 +95,20 @@ def language_picker(locale: str, gettext: Callable[[str], str], where=st.sidebar
     )
 
 
+def _pick_language_button() -> None:
+    chosen = st.session_state.get("_language_buttons")
+    if chosen in LOCALES:
+        st.session_state[LOCALE_KEY] = chosen
+
+
+def language_buttons(ctx: "PageContext") -> None:
+    """All languages as buttons in their own script, on the page itself: on a phone the sidebar
+    is closed, and someone who reads no Dutch must still find their language at once."""
+    st.session_state["_language_buttons"] = ctx.locale
+    st.segmented_control(":material/language: " + ctx.gettext("Language"), list(LOCALES), format_func=i18n.native_name,
+                         key="_language_buttons", on_change=_pick_language_button, label_visibility="collapsed")
+
+
 def current_officer(settings: Settings) -> Officer | None:
     data = st.session_state.get(OFFICER_KEY)
     if not data:

@@ -42,3 +42,11 @@ def test_browser_language_is_first_guess():
     at.query_params["lang"] = "uk"
     at.run()
     assert at.session_state["locale"] == "uk"
+
+
+def test_language_buttons_on_the_home_page(open_page):
+    at = open_page(locale="nl")
+    buttons = at.get("button_group")[0]
+    buttons.set_value("ar").run()
+    assert at.session_state["locale"] == "ar"
+    assert any("direction: rtl" in h.proto.body for h in at.get("html"))
