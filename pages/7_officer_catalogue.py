@@ -18,7 +18,7 @@ with ctx.db.session() as s:
     archived = funds.archived_ids(s)
 
 st.dataframe([{
-    _("Id"): f.id, _("Name"): f.name, _("Region"): f.region,
+    _("Id"): f.id, _("Fund name"): f.name, _("Region"): f.region,
     _("Handled in Steunwijzer"): "✓" if f.in_app else "",
     _("Archived"): "✓" if f.id in archived else "",
     _("Last checked"): ctx.day(f.last_checked),
