@@ -9,6 +9,7 @@ from steunwijzer.errors import SteunwijzerError
 from steunwijzer.i18n import N_
 from steunwijzer.models import Status
 from steunwijzer.labels import STATUS_LABELS
+from ui import answer
 
 ctx = ui.page_setup(N_("Applications"), role="officer", layout="wide")
 _ = ctx.gettext
@@ -53,16 +54,22 @@ st.caption(_("{count} applications").format(count=total))
 if not rows:
     st.info(_("No applications match these filters."))
 else:
-    table = [{
-        _("Number"): r.id,
-        _("Status"): _(STATUS_LABELS[r.status]),
-        _("Fund"): fund_names.get(r.fund_id, r.fund_id),
-        _("Group"): r.group_name or "—",
-        _("Amount asked"): ctx.money(r.amount_asked),
-        _("Language"): i18n.language_name(r.language, ctx.locale) if r.language else "—",
-        _("Sent"): ctx.day(r.submitted_at.date()) if r.submitted_at else "—",
-    } for r in rows]
-    st.dataframe(table, hide_index=True, use_container_width=True)
+    widths = [1, 2, 3, 3, 2, 2, 2, 1.4]
+    header = st.columns(widths)
+    for col, label in zip(header, [_("Number"), _("Status"), _("Fund"), _("Group"), _("Amount asked"), _("Language"), _("Sent"), ""]):
+        col.markdown(f"**{label}**")
+    for r in rows:
+        cols = st.columns(widths, vertical_alignment="center")
+        cols[0].write(f"#{r.id}")
+        cols[1].write(_(STATUS_LABELS[r.status]))
+        cols[2].write(fund_names.get(r.fund_id, r.fund_id))
+        cols[3].markdown(answer.escape(r.group_name or "—"))
+        cols[4].write(ctx.money(r.amount_asked))
+        cols[5].write(i18n.language_name(r.language, ctx.locale) if r.language else "—")
+        cols[6].write(ctx.day(r.submitted_at.date()) if r.submitted_at else "—")
+        if cols[7].button(_("Open"), key=f"open_{r.id}", icon=":material/open_in_new:"):
+            st.session_state["review_id"] = r.id
+            st.switch_page("pages/6_officer_review.py")
     left, mid, right = st.columns([1, 2, 1])
     if left.button(_("Previous page"), disabled=flt.page == 0, icon=":material/chevron_left:"):
         st.session_state["q_page"] = flt.page - 1
@@ -71,11 +78,6 @@ else:
     if right.button(_("Next page"), disabled=flt.page + 1 >= pages, icon=":material/chevron_right:"):
         st.session_state["q_page"] = flt.page + 1
         st.rerun()
-    choice = st.selectbox(_("Open an application"), [r.id for r in rows],
-                          format_func=lambda i: f"#{i} · " + next((r.group_name or "—") for r in rows if r.id == i))
-    if st.button(_("Open"), type="primary", icon=":material/open_in_new:"):
-        st.session_state["review_id"] = choice
-        st.switch_page("pages/6_officer_review.py")
 
 
 def _csv() -> str:

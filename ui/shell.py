@@ -26,6 +26,14 @@ LOCALE_KEY = "locale"
 OFFICER_KEY = "officer"
 OFFICER_SEEN_KEY = "officer_seen"
 
+# Every paragraph and field takes its direction from its own first letter, so an Arabic answer
+# reads right-to-left on a Dutch page and a Dutch answer left-to-right on an Arabic page.
+BIDI_CSS = """
+<style>
+.stMain textarea, .stMain input, .stMain [data-testid="stMarkdownContainer"] p { unicode-bidi: plaintext; }
+</style>
+"""
+
 RTL_CSS = """
 <style>
 .stMain, [data-testid="stSidebar"] { direction: rtl; }
@@ -172,8 +180,7 @@ def page_setup(title: str, role: str | None = None, layout: str = "centered") ->
     locale = current_locale(settings)
     gettext = i18n.gettext_for(locale)
     st.set_page_config(page_title=f"{gettext(title)} · Steunwijzer", page_icon=":material/explore:", layout=layout)
-    if i18n.is_rtl(locale):
-        st.html(RTL_CSS)
+    st.html(BIDI_CSS + (RTL_CSS if i18n.is_rtl(locale) else ""))
     ctx = PageContext(locale=locale, gettext=gettext, db=resources.database(), settings=settings,
                       officer=current_officer(settings))
     _sidebar(ctx)

@@ -89,8 +89,7 @@ def test_idle_officer_is_logged_out(world):
 def test_queue_lists_and_filters(world):
     at = run_page("pages/5_officer_queue.py", officer=Officer(username="officer-test"))
     assert not at.exception
-    table = at.dataframe[0].value
-    assert "مطبخ الجيران" in table[nl("Group")].tolist()
+    assert any("مطبخ الجيران" in m.value for m in at.markdown)
     at.text_input(key="q_text").input("no such group").run()
     assert at.info[0].value == nl("No applications match these filters.")
     at.text_input(key="q_text").input("").run()

@@ -60,6 +60,5 @@ def test_officer_logs_in_and_sees_the_queue(page, server):
     page.get_by_role("button", name=nl("Log in")).click()
     wait_idle(page)
     page.get_by_role("heading", name=nl("Applications")).first.wait_for()
-    page.get_by_test_id("stDataFrame").first.wait_for()
-    page.wait_for_timeout(1500)
+    page.get_by_text("Moestuin De Groene Hoek").first.wait_for()
     shot(page, "officer-queue-nl")
