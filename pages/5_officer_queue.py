@@ -1,5 +1,7 @@
 """Officers: the queue of applications, with filters, paging and CSV export."""
 
+from datetime import date
+
 import streamlit as st
 
 import ui
@@ -23,7 +25,7 @@ with ctx.db.session() as s:
 with st.expander(_("Filters"), expanded=True):
     c1, c2, c3 = st.columns(3)
     statuses = c1.multiselect(_("Status"), [s.value for s in review.QUEUE_STATUSES],
-                              default=[Status.submitted.value, Status.waiting_for_group.value],
+                              default=[Status.submitted.value, Status.waiting_for_group.value, Status.report_submitted.value],
                               format_func=lambda v: _(STATUS_LABELS[v]), key="q_status")
     fund_id = c2.selectbox(_("Fund"), [None, *fund_names], format_func=lambda v: _("All funds") if v is None else fund_names[v], key="q_fund")
     language = c3.selectbox(_("Language of the answers"), [None, *LOCALES],
@@ -61,7 +63,11 @@ else:
     for r in rows:
         cols = st.columns(widths, vertical_alignment="center")
         cols[0].write(f"#{r.id}")
-        cols[1].write(_(STATUS_LABELS[r.status]))
+        status = _(STATUS_LABELS[r.status])
+        if r.status == Status.granted and r.report_due:
+            late = r.report_due < date.today()
+            status += " · " + (_("report overdue since {date}") if late else _("report due {date}")).format(date=ctx.day(r.report_due))
+        cols[1].markdown(f":red[{status}]" if r.status == Status.granted and r.report_due and r.report_due < date.today() else status)
         cols[2].write(fund_names.get(r.fund_id, r.fund_id))
         cols[3].markdown(answer.escape(r.group_name or "—"))
         cols[4].write(ctx.money(r.amount_asked))

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from steunwijzer import applications, funds
+from steunwijzer import applications, funds, reports, review
 from steunwijzer.config import get_settings
-from steunwijzer.models import BankAccount, BudgetLine, Contact, Status
+from steunwijzer.models import BankAccount, BudgetLine, Contact, Decision, Officer, Status
 from steunwijzer.store import ApplicationRow, Database
 
 DEMO_FUND = "initiatievenfonds-voorbeeld"
@@ -53,6 +53,47 @@ DEMO_APPLICATIONS = [
         },
     },
     {
+        "code": "DEMA-0000-0004", "locale": "tr", "status": Status.granted, "granted": Decimal("900.00"),
+        "answers": {
+            "group_name": "Mahalle Kadınları Yürüyüş Grubu",
+            "who_you_are": "Biz Türk ve Faslı kadınlarız. Birlikte yürüyüş yapıyoruz.",
+            "plan": "Her hafta parkta yürüyüş ve sonra birlikte çay.",
+            "why": "Kadınlar daha sağlıklı olur ve yalnız kalmazlar.",
+            "when_where": "Mart'tan Haziran'a kadar, her perşembe, Zuiderpark'ta.",
+            "participants": 15,
+            "budget": [BudgetLine(item="Spor ayakkabı yardımı", amount=Decimal("600.00")),
+                       BudgetLine(item="Çay ve su", amount=Decimal("300.00"))],
+            "amount_asked": Decimal("900.00"),
+            "contact": Contact(name="Ayşe Yılmaz", phone="06 11223344"),
+            "bank": BankAccount(route="own_account", iban="NL02ABNA0123456789", holder="A. Yilmaz"),
+        },
+    },
+    {
+        "code": "DEMA-0000-0005", "locale": "nl", "status": Status.report_submitted, "granted": Decimal("2500.00"),
+        "answers": {
+            "group_name": "Repair Café Oost",
+            "who_you_are": "Vrijwilligers die samen spullen repareren met buurtbewoners.",
+            "plan": "Elke maand een Repair Café in de bibliotheek.",
+            "why": "Minder afval, en mensen leren elkaar kennen.",
+            "when_where": "Het hele jaar, elke eerste zaterdag van de maand.",
+            "participants": 60,
+            "budget": [BudgetLine(item="Gereedschap", amount=Decimal("1500.00")),
+                       BudgetLine(item="Koffie en thee", amount=Decimal("1000.00"))],
+            "amount_asked": Decimal("2500.00"),
+            "contact": Contact(name="Jan Bakker", email="jan@example.nl"),
+            "bank": BankAccount(route="penvoerder", iban="NL91ABNA0417164300", holder="Stichting Bibliotheek Oost",
+                                penvoerder_name="Stichting Bibliotheek Oost"),
+        },
+        "report": {
+            "what_happened": "We hebben 11 keer een Repair Café gehouden. Er kwamen steeds meer mensen.",
+            "people_reached": 240,
+            "went_well": "Veel fietsen en lampen zijn weer heel. Buren helpen nu ook zelf mee.",
+            "was_hard": "In de zomer waren er weinig vrijwilligers.",
+            "spending": [BudgetLine(item="Gereedschap", amount=Decimal("1500.00"), spent=Decimal("1432.50")),
+                         BudgetLine(item="Koffie en thee", amount=Decimal("1000.00"), spent=Decimal("1010.00"))],
+        },
+    },
+    {
         "code": "DEMA-0000-0003", "locale": "nl", "status": Status.draft,
         "answers": {
             "group_name": "Taalcafé Zuid",
@@ -82,4 +123,16 @@ def _demo_applications(db: Database) -> int:
                 applications.save_answer(s, app.id, qid, value, language=demo["locale"])
             if demo["status"] != Status.draft:
                 applications.submit(s, app.id, consent=True, required_missing=[])
+            if "granted" in demo:
+                _grant(s, app.id, demo)
     return len(DEMO_APPLICATIONS)
+
+
+def _grant(session, application_id: int, demo: dict) -> None:
+    """A decision by a demo officer; with a finished report where the demo has one."""
+    officer = Officer(username="demo-officer", is_admin=True)
+    review.decide(session, officer, application_id, Decision(outcome="grant", amount_eur=demo["granted"], payment="advance"))
+    if "report" in demo:
+        for qid, value in demo["report"].items():
+            applications.save_answer(session, application_id, qid, value, language=demo["locale"], form="report")
+        reports.submit_report(session, application_id, reports.get_report(session, application_id).tier)

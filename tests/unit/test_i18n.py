@@ -69,6 +69,6 @@ def test_money_format():
 
 
 def test_catalogues_translate():
-    assert i18n.gettext_for("nl")("Home") != "Home"
-    assert i18n.gettext_for("ar")("Home") != "Home"
-    assert i18n.gettext_for("en")("Home") == "Home"
+    assert i18n.gettext_for("nl")("Language") == "Taal"
+    assert i18n.gettext_for("ar")("Language") != "Language"
+    assert i18n.gettext_for("en")("Language") == "Language"
