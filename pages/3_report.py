@@ -60,7 +60,7 @@ def spending_input(question) -> None:
     for i, line in enumerate(lines):
         k = answer.key(app, question, f"spent{i}")
         if k not in st.session_state:
-            st.session_state[k] = answer._money_text(line.spent, ctx.locale)
+            st.session_state[k] = answer.money_text(line.spent, ctx.locale)
         left, right = st.columns([3, 2])
         left.markdown(f"{answer.escape(line.item)}  \n" + _("Planned: {amount}").format(amount=ctx.money(line.amount)))
         right.text_input(_("Really spent"), key=k, max_chars=20, on_change=save_spending, args=(question,))

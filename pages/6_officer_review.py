@@ -136,7 +136,7 @@ with tab_decide:
         decision = Decision(outcome=outcome)
         if outcome == "grant":
             asked = app.answers.get("amount_asked")
-            default = answer._money_text(asked.value, ctx.locale) if asked else ""
+            default = answer.money_text(asked.value, ctx.locale) if asked else ""
             amount_text = st.text_input(_("Amount granted"), value=default)
             payment = st.radio(_("When is the money paid?"), list(PAYMENT_LABELS), format_func=lambda k: _(PAYMENT_LABELS[k]), horizontal=True)
             conditions = st.text_area(_("Conditions (optional)"), max_chars=2000)

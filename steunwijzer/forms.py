@@ -81,7 +81,7 @@ def clean_text(text: str | None, multiline: bool = True) -> str:
     return text.strip()
 
 
-def _max_length(question: Question) -> int:
+def max_length(question: Question) -> int:
     return question.max_length or DEFAULT_MAX_LENGTH.get(question.type, 500)
 
 
@@ -91,8 +91,8 @@ def validate_text(question: Question, raw: str | None) -> str | None:
         if question.required:
             raise InvalidInput("Please answer this question.")
         return None
-    if len(text) > _max_length(question):
-        raise InvalidInput("Your answer is too long. Use at most {n} characters (now {count}).", n=_max_length(question), count=len(text))
+    if len(text) > max_length(question):
+        raise InvalidInput("Your answer is too long. Use at most {n} characters (now {count}).", n=max_length(question), count=len(text))
     return text
 
 

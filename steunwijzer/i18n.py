@@ -105,9 +105,14 @@ def to_ascii_digits(text: str) -> str:
     return text.translate(_DIGITS)
 
 
+def format_number_2(value: Decimal, locale: str) -> str:
+    """A number with two decimals, no currency sign: '1.500,50' in nl, '1,500.50' in en."""
+    return numbers.format_decimal(value, format="#,##0.00", locale=locale)
+
+
 def money_example(locale: str) -> str:
     """How to write one thousand five hundred euros and fifty cents here: '1.500,50' in nl."""
-    return numbers.format_decimal(Decimal("1500.50"), format="#,##0.00", locale=locale)
+    return format_number_2(Decimal("1500.50"), locale)
 
 
 def parse_money(text: str, locale: str) -> Decimal:

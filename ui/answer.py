@@ -46,10 +46,13 @@ def _init(k: str, value) -> None:
         st.session_state[k] = value
 
 
-def _money_text(value: Decimal | None, locale: str) -> str:
+def money_text(value: Decimal | None, locale: str) -> str:
+    """An amount as the user would type it in their language ('1.500,50' in nl), for editing."""
     if value is None:
         return ""
-    return i18n.format_number(value, locale) if value != value.to_integral() else i18n.format_number(int(value), locale)
+    if value == value.to_integral():
+        return i18n.format_number(int(value), locale)
+    return i18n.format_number_2(value, locale)
 
 
 def question_header(ctx: PageContext, question: Question) -> None:
@@ -92,7 +95,7 @@ def answer_input(ctx: PageContext, app: Application, question: Question, on_chan
         voice.show_voice_error(ctx, k)
         widget = st.text_area if t == QuestionType.long_text else st.text_input
         kwargs = {"height": 180} if t == QuestionType.long_text else {}
-        widget(_("Your answer"), key=k, max_chars=forms._max_length(question) + 1000, on_change=on_change, **kwargs)
+        widget(_("Your answer"), key=k, max_chars=forms.max_length(question) + 1000, on_change=on_change, **kwargs)
         if question.spoken and voice_form:
             if question.id == "pitch":
                 st.markdown(_("Say in your recording:") + "\n" + "\n".join(f"- {_(item)}" for item in PITCH_CHECKLIST))
@@ -104,7 +107,7 @@ def answer_input(ctx: PageContext, app: Application, question: Question, on_chan
         st.text_input(_("Number of people"), key=k, max_chars=12, on_change=on_change)
     elif t == QuestionType.money:
         k = key(app, question)
-        _init(k, _money_text(value, ctx.locale))
+        _init(k, money_text(value, ctx.locale))
         st.text_input(_("Amount in euros"), key=k, max_chars=20, placeholder=i18n.money_example(ctx.locale), on_change=on_change)
     elif t == QuestionType.budget:
         _budget_input(ctx, app, question, value or [])
@@ -139,7 +142,7 @@ def _budget_input(ctx: PageContext, app: Application, question: Question, lines)
     for i in range(st.session_state[rows_key]):
         line = lines[i] if i < len(lines) else None
         _init(key(app, question, f"item{i}"), line.item if line else "")
-        _init(key(app, question, f"amount{i}"), _money_text(line.amount, ctx.locale) if line else "")
+        _init(key(app, question, f"amount{i}"), money_text(line.amount, ctx.locale) if line else "")
         left, right = st.columns([3, 1])
         left.text_input(_("Cost {n}: what for?").format(n=i + 1), key=key(app, question, f"item{i}"), max_chars=200)
         right.text_input(_("Amount in euros"), key=key(app, question, f"amount{i}"), max_chars=20,

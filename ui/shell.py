@@ -117,10 +117,38 @@ def language_buttons(ctx: "PageContext") -> None:
                          key="_language_buttons", on_change=_pick_language_button, label_visibility="collapsed")
 
 
+def sso_configured() -> bool:
+    """Single sign-on (OIDC through st.login) is on when .streamlit/secrets.toml has [auth]."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def _officer_from_sso() -> Officer | None:
+    """The officer account whose username is the e-mail address the identity provider gave."""
+    if not sso_configured() or not st.user.get("is_logged_in"):
+        return None
+    email = str(st.user.get("email") or "")
+    db = resources.database()
+    try:
+        with db.session() as s:
+            officer = auth.get_officer(s, email)
+            from steunwijzer import audit
+
+            audit.record(s, officer.username, "officer.login_sso")
+    except SteunwijzerError:
+        st.session_state["_sso_unknown"] = email
+        return None
+    st.session_state[OFFICER_KEY] = officer.model_dump()
+    st.session_state[OFFICER_SEEN_KEY] = time.time()
+    return officer
+
+
 def current_officer(settings: Settings) -> Officer | None:
     data = st.session_state.get(OFFICER_KEY)
     if not data:
-        return None
+        return _officer_from_sso()
     idle = time.time() - st.session_state.get(OFFICER_SEEN_KEY, 0)
     if idle > settings.officer_session_minutes * 60:
         logout()
@@ -133,6 +161,8 @@ def current_officer(settings: Settings) -> Officer | None:
 def logout() -> None:
     st.session_state.pop(OFFICER_KEY, None)
     st.session_state.pop(OFFICER_SEEN_KEY, None)
+    if sso_configured() and st.user.get("is_logged_in"):
+        st.logout()
 
 
 def _login_form(ctx: PageContext) -> None:
@@ -140,6 +170,12 @@ def _login_form(ctx: PageContext) -> None:
     st.header(_("Log in for officers"))
     if st.session_state.pop("_logged_out_idle", False):
         st.info(_("You were logged out because you were inactive for a while."))
+    if sso_configured():
+        unknown = st.session_state.pop("_sso_unknown", None)
+        if unknown is not None:
+            st.error(_("{email} has no officer account in Steunwijzer. Ask an administrator to add it.").format(email=unknown))
+        st.button(_("Log in with your organisation account"), on_click=st.login, type="primary", icon=":material/badge:")
+        st.caption(_("Or log in with a Steunwijzer account:"))
     with st.form("officer_login"):
         username = st.text_input(_("Username"), max_chars=64)
         password = st.text_input(_("Password"), type="password", max_chars=256)
