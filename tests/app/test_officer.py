@@ -145,3 +145,25 @@ def test_grant_with_letters_then_report_then_approve(world):
     [b for b in at.button if b.label == nl("Approve the report and close the grant")][0].click().run()
     with world["db"].session() as s:
         assert applications.load(s, app_id).status == "closed"
+
+
+def test_refuse_needs_a_reason_and_suggests_other_funds(world):
+    key = get_settings().resolved_secret_key()
+    with world["db"].session() as s:
+        app, _ = applications.start(s, "initiatievenfonds-voorbeeld", "nl", key,
+                                    profile={"themes": ["meeting"], "municipality": "Rotterdam", "legal_entity": False})
+        applications.save_answer(s, app.id, "group_name", "Weigeren Test")
+        applications.submit(s, app.id, consent=True, required_missing=[])
+    at = run_page("pages/6_officer_review.py", officer=Officer(username="officer-test"), state={"review_id": app.id})
+    at.radio[0].set_value("refuse").run()
+    suggestion = [c.value for c in at.caption if c.value.startswith(nl("The letter suggests these funds: {names}").split("{")[0])]
+    assert suggestion and "Rotterdam" in suggestion[0], "funds that fit the group's profile are suggested"
+    [b for b in at.button if b.label == nl("Save the decision")][0].click().run()
+    assert at.error[0].value == nl("Please give the reason for the refusal. The group will read it.")
+    [t for t in at.text_area if t.label == nl("Reason (the group reads this)")][0].input("Het plan valt buiten de regels van dit fonds.")
+    [b for b in at.button if b.label == nl("Save the decision")][0].click().run()
+    assert not at.error, [e.value for e in at.error]
+    labels = [d.label for d in at.get("download_button")]
+    assert nl("Decision letter ({language})").format(language="Nederlands") in labels
+    with world["db"].session() as s:
+        assert applications.load(s, app.id).status == "refused"

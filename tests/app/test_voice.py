@@ -91,3 +91,49 @@ def test_pitch_route_one_recording_becomes_the_main_text(db):
     with db.session() as s:
         app = applications.load(s, at.session_state["application_id"])
     assert app.route == "pitch" and app.answers["pitch"].source == "voice"
+
+
+def test_wrong_language_can_be_corrected_and_is_transcribed_again(db):
+    at = start("questions")
+    key = go_to(at, "plan")
+    [u for u in at.file_uploader if u.key == key + "_upload"][0].upload(
+        "note.ogg", (CLIPS / "en_gardens.ogg").read_bytes(), "audio/ogg").run()   # English, but Dutch was chosen
+    at.selectbox(key=key + "_lang").set_value("en").run()
+    again = [b for b in at.button if b.label == nl("Write it down again in {language}").format(language="Engels")]
+    assert again, "a button offers to write it down again in the corrected language"
+    again[0].click().run()
+    text = at.text_area(key=key).value.lower()
+    assert "gardens" in text and "tools" in text
+
+
+def test_report_answered_by_an_uploaded_voice_note(db):
+    from decimal import Decimal
+
+    from steunwijzer import review
+    from steunwijzer.models import Decision, Officer
+
+    key = get_settings().resolved_secret_key()
+    with db.session() as s:
+        app, _ = applications.start(s, "initiatievenfonds-voorbeeld", "nl", key)
+        applications.save_answer(s, app.id, "group_name", "Verslag met stem")
+        applications.submit(s, app.id, consent=True, required_missing=[])
+        review.decide(s, Officer(username="officer", is_admin=True), app.id,
+                      Decision(outcome="grant", amount_eur=Decimal("500"), payment="advance"))
+    at = AppTest.from_file(str(APP), default_timeout=180)
+    at.session_state["locale"] = "nl"
+    at.session_state["application_id"] = app.id
+    at.switch_page("pages/3_report.py")
+    at.run()
+    text_key = f"ans_{app.id}_what_happened"
+    [u for u in at.file_uploader if u.key == text_key + "_upload"][0].upload(
+        "report.ogg", (CLIPS / "nl_buurthuis.ogg").read_bytes(), "audio/ogg").run()
+    assert "ouderen" in at.text_area(key=text_key).value.lower()
+    for t in at.text_area:
+        if not t.value:
+            t.input("Het ging goed.")
+    [t for t in at.text_input if t.key.endswith("people_reached")][0].input("20")
+    [b for b in at.button if b.label == nl("Send my report")][0].click().run()
+    assert not at.error, [e.value for e in at.error]
+    with db.session() as s:
+        loaded = applications.load(s, app.id)
+    assert loaded.status == "report_submitted" and loaded.report_answers["what_happened"].source == "voice"

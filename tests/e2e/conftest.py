@@ -33,32 +33,42 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server():
-    """The app as a user gets it: demo data, one officer, its own data folder."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is not installed (scripts/test.sh installs it)")
-    data = Path(tempfile.mkdtemp(prefix="steunwijzer-e2e-"))
+def prepare_data(data: Path) -> dict:
+    """A data folder with demo data and one officer; returns the environment for the app."""
     env = {**os.environ, "STEUNWIJZER_DATA_DIR": str(data)}
     env.pop("STEUNWIJZER_DATABASE_URL", None)
     run = lambda *a, **k: subprocess.run([sys.executable, "-m", "steunwijzer", *a], env=env, cwd=ROOT, check=True,  # noqa: E731
                                          capture_output=True, text=True, **k)
     run("init-db", "--demo")
     run("officer", "add", OFFICER[0], "--password-stdin", input=OFFICER[1] + "\n")
-    port = _free_port()
+    return env
+
+
+def start_server(env: dict, port: int | None = None) -> tuple[subprocess.Popen, str]:
+    """Start `streamlit run app.py` and wait until it answers."""
+    port = port or _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                              "--server.address", "127.0.0.1", "--server.headless", "true"],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     for _ in range(120):
         try:
             urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-            break
+            return proc, url
         except OSError:
             time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start: " + (proc.stdout.read().decode() if proc.stdout else ""))
+    proc.kill()
+    pytest.fail("streamlit did not start")
+
+
+@pytest.fixture(scope="session")
+def server():
+    """The app as a user gets it: demo data, one officer, its own data folder."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is not installed (scripts/test.sh installs it)")
+    data = Path(tempfile.mkdtemp(prefix="steunwijzer-e2e-"))
+    env = prepare_data(data)
+    proc, url = start_server(env)
     yield {"url": url, "env": env, "data": data}
     proc.terminate()
     proc.wait(timeout=20)
@@ -110,6 +120,9 @@ def shot(page, name: str) -> None:
 
 
 def wait_idle(page) -> None:
-    """Wait until Streamlit has finished running the script."""
+    """Wait until Streamlit has finished running the script and no element is still shown faded
+    as stale from the run before."""
+    page.wait_for_selector("[data-testid=stMainBlockContainer] [data-testid=stElementContainer]", timeout=180_000)
     page.wait_for_timeout(300)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=180_000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+                           " && !document.querySelector('[data-stale=\"true\"]')", timeout=180_000)

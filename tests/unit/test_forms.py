@@ -108,3 +108,15 @@ def test_warnings_for_fund_limits_and_budget():
     msgids = [m for m, _ in forms.application_warnings(answers, fund, "nl")]
     assert msgids == ["This fund gives at most {max}. You ask {asked}.",
                       "You ask {asked}, but the costs add up to {total}. You cannot ask more than the costs."]
+
+
+def test_a_fund_switches_questions_off_and_adds_its_own():
+    from steunwijzer.funds import demo_catalogue
+
+    form = forms.load_form("application")
+    fund = demo_catalogue()[0].model_copy(update={
+        "question_overrides": {"other_support": False},
+        "extra_questions": [{"id": "neighbours_signatures", "type": "long_text", "text": "Which neighbours support the plan?"}]})
+    ids = [q.id for q in forms.form_for_fund(form, fund).questions]
+    assert "other_support" not in ids and ids[-1] == "neighbours_signatures"
+    assert forms.form_for_fund(form, None) is form

@@ -1,0 +1,70 @@
+"""Nothing is lost: the app process is killed in the middle of an application and in the middle
+of a transcription; after a restart every confirmed answer and the recording are there."""
+
+import signal
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from steunwijzer import applications
+from steunwijzer.config import Settings
+from steunwijzer.i18n import gettext_for
+from steunwijzer.store import AudioRow, Database
+from tests.e2e.conftest import ROOT, prepare_data, shot, start_server, wait_idle
+
+pytestmark = pytest.mark.e2e
+nl = gettext_for("nl")
+
+
+def test_killed_app_loses_no_confirmed_answer_nor_audio(browser):
+    data = Path(tempfile.mkdtemp(prefix="steunwijzer-kill-"))
+    env = prepare_data(data)
+    proc, url = start_server(env)
+    context = browser.new_context(viewport={"width": 1200, "height": 1000}, locale="nl-NL")
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        page.goto(url + "/application")
+        wait_idle(page)
+        page.get_by_role("button", name=nl("Start")).click()
+        wait_idle(page)
+        code = page.get_by_test_id("stCode").inner_text().strip()
+        page.get_by_label(nl("I have written down my code")).check(force=True)
+        wait_idle(page)
+        for text in ("Buurtkoks", "Wij koken samen met nieuwe buren."):
+            page.get_by_label(nl("Your answer"), exact=True).fill(text)
+            page.get_by_role("button", name=nl("Save and go on")).click()
+            wait_idle(page)
+        # the third answer is typed and the field left (saved on blur), but not confirmed with a click
+        page.get_by_label(nl("Your answer"), exact=True).fill("Een maaltijd per week.")
+        page.get_by_label(nl("Your answer"), exact=True).press("Tab")
+        wait_idle(page)
+        # a voice note arrives, and the app is killed while it is being transcribed
+        uploader = page.get_by_test_id("stFileUploaderDropzoneInput")
+        uploader.set_input_files(str(ROOT / "tests" / "audio" / "nl_buurthuis.ogg"))
+        page.get_by_text(nl("Listening to your recording…")).or_(page.get_by_text(nl("Getting ready to listen…"))).first.wait_for()
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+
+        proc, url = start_server(env)
+        page.goto(url + "/application")
+        wait_idle(page)
+        page.get_by_label(nl("Your code"), exact=True).fill(code)
+        page.get_by_role("button", name=nl("Continue")).click()
+        wait_idle(page)
+        page.get_by_text(nl("What do you want to do?")).first.wait_for()
+        assert page.get_by_label(nl("Your answer"), exact=True).input_value() == "Een maaltijd per week."
+        shot(page, "after-kill-resumed-nl")
+    finally:
+        context.close()
+        proc.kill()
+    db = Database(f"sqlite:///{data / 'steunwijzer.sqlite'}")
+    with db.session() as s:
+        app = applications.resume(s, code, "test", Settings(data_dir=data).resolved_secret_key())
+        assert app.answers["group_name"].value == "Buurtkoks"
+        assert app.answers["who_you_are"].value == "Wij koken samen met nieuwe buren."
+        audio = s.query(AudioRow).filter_by(application_id=app.id).one()
+        assert audio.data == (ROOT / "tests" / "audio" / "nl_buurthuis.ogg").read_bytes()
+    db.dispose()
