@@ -1,0 +1,191 @@
+"""The whole journey in Arabic, in a real browser: find the demo fund, apply (typed, recorded,
+uploaded), leave and come back with the code, send; the officer asks a question, the group
+answers by voice, the officer grants € 1,200; the group reports; the officer approves.
+Screenshots of each step land in test-artifacts/journey-ar-*.png."""
+
+import re
+
+import pytest
+
+from steunwijzer.i18n import gettext_for
+from tests.e2e.conftest import OFFICER, ROOT, shot, wait_idle
+
+pytestmark = pytest.mark.e2e
+ar, nl = gettext_for("ar"), gettext_for("nl")
+
+
+def click(page, name: str) -> None:
+    page.get_by_role("button", name=name, exact=True).first.click()
+    wait_idle(page)
+
+
+def fill_answer(page, text: str) -> None:
+    page.get_by_label(ar("Your answer"), exact=True).fill(text)
+    page.get_by_label(ar("Your answer"), exact=True).press("Tab")
+    wait_idle(page)
+
+
+def record(page) -> None:
+    recorder = page.get_by_test_id("stAudioInput")
+    recorder.get_by_role("button", name=re.compile("record", re.I)).click()
+    page.wait_for_timeout(9000)  # the fake microphone plays the Dutch clip (about 8 s)
+    recorder.get_by_role("button", name=re.compile("stop", re.I)).click()
+    page.get_by_text(ar("We heard: {language}. Please read the text above and correct it where needed.").split("{")[0]).first.wait_for(timeout=180_000)
+    wait_idle(page)
+
+
+def test_arabic_volunteer_and_dutch_officer(browser, server):
+    url = server["url"]
+    volunteer = browser.new_context(viewport={"width": 1200, "height": 1100}, locale="ar", accept_downloads=True)
+    page = volunteer.new_page()
+    page.set_default_timeout(60_000)
+
+    # 1. find the demo fund through the questionnaire, right-to-left
+    page.goto(url + "/find_funding")
+    wait_idle(page)
+    page.wait_for_function("() => getComputedStyle(document.querySelector('.stMain')).direction === 'rtl'")
+    click(page, ar("Show the funds that fit"))
+    shot(page, "journey-ar-1-funds")
+    page.get_by_role("button", name=ar("Details"), exact=True).first.click()
+    wait_idle(page)
+    click(page, ar("Prepare my application"))
+    click(page, ar("Start"))
+    code = page.get_by_test_id("stCode").inner_text().strip()
+    page.get_by_label(ar("I have written down my code")).check(force=True)
+    wait_idle(page)
+
+    # 2. typed, recorded and uploaded answers
+    fill_answer(page, "نساء الحي يطبخن")
+    click(page, ar("Save and go on"))
+    page.get_by_label(ar("The language you speak")).click()
+    page.get_by_role("option", name="الهولندية").click()   # this group member speaks Dutch here
+    wait_idle(page)
+    record(page)
+    shot(page, "journey-ar-2-recorded")
+    click(page, ar("Save and go on"))
+    page.get_by_label(ar("The language you speak")).click()
+    page.get_by_role("option", name="الإنجليزية").click()
+    wait_idle(page)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(ROOT / "tests" / "audio" / "en_gardens.ogg"))
+    page.get_by_text(ar("We heard: {language}. Please read the text above and correct it where needed.").split("{")[0]).first.wait_for(timeout=180_000)
+    wait_idle(page)
+    assert "gardens" in page.get_by_label(ar("Your answer"), exact=True).input_value().lower()
+    click(page, ar("Save and go on"))
+    volunteer.close()  # the tab is closed
+
+    # 3. back with the code, finish, send, download
+    volunteer = browser.new_context(viewport={"width": 1200, "height": 1100}, locale="ar", accept_downloads=True)
+    page = volunteer.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(url + "/application")
+    wait_idle(page)
+    page.get_by_label(ar("Your code"), exact=True).fill(code)
+    click(page, ar("Continue"))
+    for text in ("لأن النساء وحيدات.", "كل يوم ثلاثاء في المركز."):
+        fill_answer(page, text)
+        click(page, ar("Save and go on"))
+    page.get_by_label(ar("Number of people")).fill("18")
+    click(page, ar("Save and go on"))
+    page.get_by_label(ar("Cost {n}: what for?").format(n=1)).fill("مواد الطبخ")
+    page.get_by_label(ar("Amount in euros")).first.fill("1200")
+    page.get_by_label(ar("Amount in euros")).first.press("Tab")
+    wait_idle(page)
+    click(page, ar("Save and go on"))
+    page.get_by_label(ar("Amount in euros")).fill("1200")
+    click(page, ar("Save and go on"))
+    click(page, ar("Save and go on"))  # who else helps: may stay empty
+    page.get_by_label(ar("Name"), exact=True).fill("Samira")
+    page.get_by_label(ar("Phone number")).fill("06 87654321")
+    click(page, ar("Save and go on"))
+    page.get_by_label(ar("IBAN (bank account number)")).fill("NL86 INGB 0002 4455 88")
+    page.get_by_label(ar("Name of the account holder")).fill("S. Haddad")
+    click(page, ar("Save and go on"))
+    with page.expect_download() as download:
+        click(page, ar("Download as Word file"))
+    assert download.value.suggested_filename.endswith(".docx")
+    page.get_by_label(ar("I agree that my answers and recordings are stored for this application.")).check(force=True)
+    wait_idle(page)
+    click(page, ar("Send my application"))
+    page.get_by_text(ar("Your application was sent. An officer will read it. You will hear from us within 4 weeks.")).wait_for()
+    shot(page, "journey-ar-3-sent")
+
+    # 4. the officer (Dutch) finds it, listens, asks a question
+    officer = browser.new_context(viewport={"width": 1300, "height": 1100}, locale="nl-NL", accept_downloads=True)
+    op = officer.new_page()
+    op.set_default_timeout(60_000)
+    op.goto(url + "/officer_queue")
+    wait_idle(op)
+    op.get_by_label(nl("Username"), exact=True).fill(OFFICER[0])
+    op.get_by_label(nl("Password"), exact=True).fill(OFFICER[1])
+    click(op, nl("Log in"))
+    row_open = op.locator("[data-testid=stHorizontalBlock]", has_text="نساء الحي يطبخن").last.get_by_role("button", name=nl("Open"))
+    row_open.click()
+    wait_idle(op)
+    shot(op, "journey-ar-4-officer-review")
+    op.get_by_test_id("stAudio").first.wait_for()
+    assert op.get_by_test_id("stAudio").count() >= 2, "the officer can listen to the spoken answers"
+    op.get_by_role("tab", name=nl("Conversation")).click()
+    op.get_by_label(nl("Your own question (the group reads it as you write it)")).fill("من سيطبخ؟")
+    click(op, nl("Send the question"))
+
+    # 5. the group answers by voice
+    page.goto(url + "/application")
+    wait_idle(page)
+    page.get_by_label(ar("Your code"), exact=True).fill(code)
+    click(page, ar("Continue"))
+    page.get_by_text("من سيطبخ؟").first.wait_for()
+    page.get_by_label(ar("The language you speak")).click()
+    page.get_by_role("option", name="الهولندية").click()
+    wait_idle(page)
+    record(page)
+    click(page, ar("Send my answer"))
+    shot(page, "journey-ar-5-answered")
+
+    # 6. the officer grants € 1,200 and downloads the letter
+    op.goto(url + "/officer_queue")
+    wait_idle(op)
+    op.get_by_label(nl("Username"), exact=True).fill(OFFICER[0])
+    op.get_by_label(nl("Password"), exact=True).fill(OFFICER[1])
+    click(op, nl("Log in"))
+    op.locator("[data-testid=stHorizontalBlock]", has_text="نساء الحي يطبخن").last.get_by_role("button", name=nl("Open")).click()
+    wait_idle(op)
+    op.get_by_role("tab", name=nl("Decision")).click()
+    op.get_by_label(nl("Amount granted")).fill("1.200")
+    op.get_by_label(nl("Amount granted")).press("Tab")
+    wait_idle(op)
+    click(op, nl("Save the decision"))
+    with op.expect_download() as letter:
+        op.get_by_role("button", name=nl("Decision letter ({language})").format(language="Arabisch")).click()
+    assert letter.value.suggested_filename.endswith(".docx")
+    shot(op, "journey-ar-6-granted")
+
+    # 7. the group tells how it went; the officer approves
+    page.goto(url + "/report")
+    wait_idle(page)
+    page.get_by_label(ar("Your code"), exact=True).fill(code)
+    click(page, ar("Continue"))
+    for area in page.get_by_label(ar("Your answer"), exact=True).all():
+        area.fill("جرى كل شيء بشكل جيد.")
+        area.press("Tab")
+        wait_idle(page)
+    page.get_by_label(ar("Number of people")).fill("20")
+    page.get_by_label(ar("Number of people")).press("Tab")
+    wait_idle(page)
+    click(page, ar("Send my report"))
+    page.get_by_text(ar("Thank you for telling us how it went.")).wait_for()
+    shot(page, "journey-ar-7-reported")
+    op.goto(url + "/officer_queue")
+    wait_idle(op)
+    op.get_by_label(nl("Username"), exact=True).fill(OFFICER[0])
+    op.get_by_label(nl("Password"), exact=True).fill(OFFICER[1])
+    click(op, nl("Log in"))
+    op.get_by_label(nl("Search group name or number")).fill("نساء الحي يطبخن")
+    op.get_by_label(nl("Search group name or number")).press("Enter")
+    wait_idle(op)
+    op.locator("[data-testid=stHorizontalBlock]", has_text="نساء الحي يطبخن").last.get_by_role("button", name=nl("Open")).click()
+    wait_idle(op)
+    op.get_by_role("tab", name=nl("Report")).click()
+    click(op, nl("Approve the report and close the grant"))
+    shot(op, "journey-ar-8-approved")
+    volunteer.close()
+    officer.close()
