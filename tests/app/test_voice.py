@@ -137,3 +137,18 @@ def test_report_answered_by_an_uploaded_voice_note(db):
     with db.session() as s:
         loaded = applications.load(s, app.id)
     assert loaded.status == "report_submitted" and loaded.report_answers["what_happened"].source == "voice"
+
+
+@pytest.mark.parametrize("name, data, msgid", [
+    ("huge.ogg", b"\0" * (200 * 1024 * 1024), "This file is too large. The limit is {mb} MB."),
+    ("empty.ogg", b"", "The recording is empty."),
+    ("notes.txt.ogg", "Dit is geen geluid, maar tekst. <script>alert(1)</script>".encode() * 50, "This file is not a sound recording we can read."),
+])
+def test_bad_uploads_get_a_translated_message_and_change_nothing(db, name, data, msgid):
+    at = start("questions")
+    key = go_to(at, "plan")
+    at.text_area(key=key).input("Getypt antwoord")
+    [u for u in at.file_uploader if u.key == key + "_upload"][0].upload(name, data, "audio/ogg").run()
+    assert not at.exception
+    assert at.error[0].value == nl(msgid).format(mb=get_settings().max_upload_mb)
+    assert at.text_area(key=key).value == "Getypt antwoord"
