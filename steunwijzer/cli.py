@@ -9,17 +9,9 @@ from typing import Callable
 
 from steunwijzer.config import get_settings
 from steunwijzer.errors import SteunwijzerError
-from steunwijzer.store import Database
+from steunwijzer.store import Database, open_database
 
 Handler = Callable[[argparse.Namespace, Database], int]
-
-
-def open_database() -> Database:
-    settings = get_settings()
-    settings.ensure_data_dir()
-    db = Database(settings.sqlalchemy_url)
-    db.migrate()
-    return db
 
 
 # ---- commands ---------------------------------------------------------------------------
@@ -101,7 +93,7 @@ def _extensions() -> list[Callable]:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        db = open_database()
+        db = open_database(get_settings())
         try:
             return args.handler(args, db)
         finally:

@@ -250,6 +250,14 @@ class Database:
         self.engine.dispose()
 
 
+def open_database(settings) -> Database:
+    """The configured database, migrated to the newest schema (the CLI and the app start here)."""
+    settings.ensure_data_dir()
+    db = Database(settings.sqlalchemy_url)
+    db.migrate()
+    return db
+
+
 def alembic_config(db: Database):
     from alembic.config import Config
 

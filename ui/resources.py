@@ -5,16 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from steunwijzer.config import Settings, get_settings
-from steunwijzer.store import Database
+from steunwijzer.store import Database, open_database
 
 
 @st.cache_resource(show_spinner=False)
 def database() -> Database:
-    settings = get_settings()
-    settings.ensure_data_dir()
-    db = Database(settings.sqlalchemy_url)
-    db.migrate()
-    return db
+    return open_database(get_settings())
 
 
 def settings() -> Settings:

@@ -5,6 +5,7 @@ Screenshots of every step go to test-artifacts/ (look at them)."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -126,3 +127,14 @@ def wait_idle(page) -> None:
     page.wait_for_timeout(300)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
                            " && !document.querySelector('[data-stale=\"true\"]')", timeout=180_000)
+
+
+def record_with_fake_microphone(page, heard_text: str) -> None:
+    """Press record, let Chromium's fake microphone play the Dutch clip, stop, and wait until
+    the transcript is there (`heard_text`: the start of the 'We heard' caption)."""
+    recorder = page.get_by_test_id("stAudioInput")
+    recorder.get_by_role("button", name=re.compile("record", re.I)).click()
+    page.wait_for_timeout(9000)  # the clip is about 8 s
+    recorder.get_by_role("button", name=re.compile("stop", re.I)).click()
+    page.get_by_text(heard_text).first.wait_for(timeout=180_000)
+    wait_idle(page)

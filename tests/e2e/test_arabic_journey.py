@@ -3,12 +3,10 @@ uploaded), leave and come back with the code, send; the officer asks a question,
 answers by voice, the officer grants € 1,200; the group reports; the officer approves.
 Screenshots of each step land in test-artifacts/journey-ar-*.png."""
 
-import re
-
 import pytest
 
 from steunwijzer.i18n import gettext_for
-from tests.e2e.conftest import OFFICER, ROOT, shot, wait_idle
+from tests.e2e.conftest import OFFICER, ROOT, record_with_fake_microphone, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 ar, nl = gettext_for("ar"), gettext_for("nl")
@@ -26,12 +24,20 @@ def fill_answer(page, text: str) -> None:
 
 
 def record(page) -> None:
-    recorder = page.get_by_test_id("stAudioInput")
-    recorder.get_by_role("button", name=re.compile("record", re.I)).click()
-    page.wait_for_timeout(9000)  # the fake microphone plays the Dutch clip (about 8 s)
-    recorder.get_by_role("button", name=re.compile("stop", re.I)).click()
-    page.get_by_text(ar("We heard: {language}. Please read the text above and correct it where needed.").split("{")[0]).first.wait_for(timeout=180_000)
-    wait_idle(page)
+    record_with_fake_microphone(page, ar("We heard: {language}. Please read the text above and correct it where needed.").split("{")[0])
+
+
+def officer_login(op, url: str) -> None:
+    op.goto(url + "/officer_queue")
+    wait_idle(op)
+    op.get_by_label(nl("Username"), exact=True).fill(OFFICER[0])
+    op.get_by_label(nl("Password"), exact=True).fill(OFFICER[1])
+    click(op, nl("Log in"))
+
+
+def open_in_queue(op, group: str) -> None:
+    op.locator("[data-testid=stHorizontalBlock]", has_text=group).last.get_by_role("button", name=nl("Open")).click()
+    wait_idle(op)
 
 
 def test_arabic_volunteer_and_dutch_officer(browser, server):
@@ -113,14 +119,8 @@ def test_arabic_volunteer_and_dutch_officer(browser, server):
     officer = browser.new_context(viewport={"width": 1300, "height": 1100}, locale="nl-NL", accept_downloads=True)
     op = officer.new_page()
     op.set_default_timeout(60_000)
-    op.goto(url + "/officer_queue")
-    wait_idle(op)
-    op.get_by_label(nl("Username"), exact=True).fill(OFFICER[0])
-    op.get_by_label(nl("Password"), exact=True).fill(OFFICER[1])
-    click(op, nl("Log in"))
-    row_open = op.locator("[data-testid=stHorizontalBlock]", has_text="نساء الحي يطبخن").last.get_by_role("button", name=nl("Open"))
-    row_open.click()
-    wait_idle(op)
+    officer_login(op, url)
+    open_in_queue(op, "نساء الحي يطبخن")
     shot(op, "journey-ar-4-officer-review")
     op.get_by_test_id("stAudio").first.wait_for()
     assert op.get_by_test_id("stAudio").count() >= 2, "the officer can listen to the spoken answers"
@@ -142,13 +142,8 @@ def test_arabic_volunteer_and_dutch_officer(browser, server):
     shot(page, "journey-ar-5-answered")
 
     # 6. the officer grants € 1,200 and downloads the letter
-    op.goto(url + "/officer_queue")
-    wait_idle(op)
-    op.get_by_label(nl("Username"), exact=True).fill(OFFICER[0])
-    op.get_by_label(nl("Password"), exact=True).fill(OFFICER[1])
-    click(op, nl("Log in"))
-    op.locator("[data-testid=stHorizontalBlock]", has_text="نساء الحي يطبخن").last.get_by_role("button", name=nl("Open")).click()
-    wait_idle(op)
+    officer_login(op, url)
+    open_in_queue(op, "نساء الحي يطبخن")
     op.get_by_role("tab", name=nl("Decision")).click()
     op.get_by_label(nl("Amount granted")).fill("1.200")
     op.get_by_label(nl("Amount granted")).press("Tab")
@@ -174,16 +169,11 @@ def test_arabic_volunteer_and_dutch_officer(browser, server):
     click(page, ar("Send my report"))
     page.get_by_text(ar("Thank you for telling us how it went.")).wait_for()
     shot(page, "journey-ar-7-reported")
-    op.goto(url + "/officer_queue")
-    wait_idle(op)
-    op.get_by_label(nl("Username"), exact=True).fill(OFFICER[0])
-    op.get_by_label(nl("Password"), exact=True).fill(OFFICER[1])
-    click(op, nl("Log in"))
+    officer_login(op, url)
     op.get_by_label(nl("Search group name or number")).fill("نساء الحي يطبخن")
     op.get_by_label(nl("Search group name or number")).press("Enter")
     wait_idle(op)
-    op.locator("[data-testid=stHorizontalBlock]", has_text="نساء الحي يطبخن").last.get_by_role("button", name=nl("Open")).click()
-    wait_idle(op)
+    open_in_queue(op, "نساء الحي يطبخن")
     op.get_by_role("tab", name=nl("Report")).click()
     click(op, nl("Approve the report and close the grant"))
     shot(op, "journey-ar-8-approved")

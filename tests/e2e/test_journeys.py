@@ -1,11 +1,9 @@
 """Journeys in a real browser: language and right-to-left, a recorded voice, the officer."""
 
-import re
-
 import pytest
 
 from steunwijzer.i18n import gettext_for
-from tests.e2e.conftest import OFFICER, shot, wait_idle
+from tests.e2e.conftest import OFFICER, record_with_fake_microphone, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 nl, ar = gettext_for("nl"), gettext_for("ar")
@@ -40,11 +38,7 @@ def test_answer_recorded_through_the_microphone(page, server):
     page.get_by_role("button", name=nl("Save and go on")).click()
     wait_idle(page)
     page.get_by_text(nl("Who are you, and who do you help?")).wait_for()
-    recorder = page.get_by_test_id("stAudioInput")
-    recorder.get_by_role("button", name=re.compile("record", re.I)).click()
-    page.wait_for_timeout(9000)  # the fake microphone plays the Dutch clip (about 8 s)
-    recorder.get_by_role("button", name=re.compile("stop", re.I)).click()
-    page.get_by_text(nl("We heard: {language}. Please read the text above and correct it where needed.").format(language="Nederlands")).wait_for(timeout=180_000)
+    record_with_fake_microphone(page, nl("We heard: {language}. Please read the text above and correct it where needed.").format(language="Nederlands"))
     text = page.get_by_label(nl("Your answer"), exact=True).input_value().lower()
     assert "organiseren" in text and "week" in text and "geld" in text
     shot(page, "voice-recorded-nl")
@@ -77,11 +71,7 @@ def test_dutch_pitch_route_from_start_to_sent(page, server):
     wait_idle(page)
     page.get_by_text(nl("Tell us about your plan")).first.wait_for()
     page.get_by_text(nl("what it costs")).first.wait_for()  # the spoken checklist
-    recorder = page.get_by_test_id("stAudioInput")
-    recorder.get_by_role("button", name=re.compile("record", re.I)).click()
-    page.wait_for_timeout(9000)
-    recorder.get_by_role("button", name=re.compile("stop", re.I)).click()
-    page.get_by_text(nl("We heard: {language}. Please read the text above and correct it where needed.").format(language="Nederlands")).wait_for(timeout=180_000)
+    record_with_fake_microphone(page, nl("We heard: {language}. Please read the text above and correct it where needed.").format(language="Nederlands"))
     shot(page, "pitch-recorded-nl")
     page.get_by_role("button", name=nl("Save and go on")).click()
     wait_idle(page)
