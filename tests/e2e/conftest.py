@@ -36,7 +36,8 @@ def _free_port() -> int:
 
 def prepare_data(data: Path) -> dict:
     """A data folder with demo data and one officer; returns the environment for the app."""
-    env = {**os.environ, "STEUNWIJZER_DATA_DIR": str(data)}
+    # translation is off by default; on here so the officer's "English translation" is tested
+    env = {**os.environ, "STEUNWIJZER_DATA_DIR": str(data), "STEUNWIJZER_SPEECH_TRANSLATION": "true"}
     env.pop("STEUNWIJZER_DATABASE_URL", None)
     run = lambda *a, **k: subprocess.run([sys.executable, "-m", "steunwijzer", *a], env=env, cwd=ROOT, check=True,  # noqa: E731
                                          capture_output=True, text=True, **k)

@@ -124,6 +124,9 @@ def test_arabic_volunteer_and_dutch_officer(browser, server):
     shot(op, "journey-ar-4-officer-review")
     op.get_by_test_id("stAudio").first.wait_for()
     assert op.get_by_test_id("stAudio").count() >= 2, "the officer can listen to the spoken answers"
+    op.get_by_role("button", name=nl("Machine translation into English")).first.click()
+    op.get_by_text(nl("Machine translation, may contain errors:")).first.wait_for(timeout=180_000)
+    shot(op, "journey-ar-4b-translation")
     op.get_by_role("tab", name=nl("Conversation")).click()
     op.get_by_label(nl("Your own question (the group reads it as you write it)")).fill("من سيطبخ؟")
     click(op, nl("Send the question"))
