@@ -90,6 +90,12 @@ def _browser_locale() -> str | None:
         return None
 
 
+def _language_label(gettext: Callable[[str], str]) -> str:
+    """'Taal · Language': also findable by someone who cannot read the current language."""
+    here = gettext("Language")
+    return here if here == "Language" else f"{here} · Language"
+
+
 def _pick_language() -> None:
     st.session_state[LOCALE_KEY] = st.session_state["_language_picker"]
 
@@ -97,7 +103,7 @@ def _pick_language() -> None:
 def language_picker(locale: str, gettext: Callable[[str], str], where=st.sidebar) -> None:
     st.session_state["_language_picker"] = locale
     where.selectbox(
-        ":material/language: " + gettext("Language"),
+        _language_label(gettext),
         options=list(LOCALES),
         format_func=i18n.native_name,
         key="_language_picker",
@@ -115,7 +121,7 @@ def language_buttons(ctx: "PageContext") -> None:
     """All languages as buttons in their own script, on the page itself: on a phone the sidebar
     is closed, and someone who reads no Dutch must still find their language at once."""
     st.session_state["_language_buttons"] = ctx.locale
-    st.segmented_control(":material/language: " + ctx.gettext("Language"), list(LOCALES), format_func=i18n.native_name,
+    st.segmented_control(_language_label(ctx.gettext), list(LOCALES), format_func=i18n.native_name,
                          key="_language_buttons", on_change=_pick_language_button, label_visibility="collapsed")
 
 
