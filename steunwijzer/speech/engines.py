@@ -73,6 +73,28 @@ class _RawSegment:
     compression_ratio: float
 
 
+def collapse_repeats(text: str, max_words: int = 12) -> str:
+    """Reduce a run of the same words repeated back to back to one copy:
+    'we want we want we want money' -> 'we want money'."""
+    words = text.split()
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for size in range(1, min(max_words, (len(words) - i) // 2) + 1):  # the shortest repeating unit
+            chunk = [w.lower().strip(".,!?") for w in words[i:i + size]]
+            repeats = 1
+            while [w.lower().strip(".,!?") for w in words[i + repeats * size:i + (repeats + 1) * size]] == chunk:
+                repeats += 1
+            if repeats > 1:
+                out.extend(words[i:i + size])
+                i += repeats * size
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return " ".join(out)
+
+
 class WhisperEngine(ABC):
     name: str
 
@@ -96,9 +118,14 @@ class WhisperEngine(ABC):
         segments: list[Segment] = []
         complete = True
         for raw in self._segments(audio.samples, language, task):
-            if raw.compression_ratio > COMPRESSION_RATIO_LIMIT or not raw.text.strip():
+            text = raw.text.strip()
+            if raw.compression_ratio > COMPRESSION_RATIO_LIMIT:
+                # A repetition loop ("thank you thank you …") or a speaker who really repeats
+                # a sentence: keep one copy of what repeats rather than losing the segment.
+                text = collapse_repeats(text)
+            if not text:
                 continue
-            segments.append(Segment(start=round(raw.start, 2), end=round(raw.end, 2), text=raw.text.strip()))
+            segments.append(Segment(start=round(raw.start, 2), end=round(raw.end, 2), text=text))
             if on_progress:
                 on_progress(min(raw.end / audio.duration_s, 1.0))
             if time.monotonic() - started > budget:

@@ -214,3 +214,16 @@ def test_speech_is_not_silent(speech):
 def test_speech_after_a_long_pause_is_found(speech):
     padded = np.concatenate([np.zeros(45 * SAMPLE_RATE, np.float32), speech])
     assert not is_silent(decode_audio(pcm16_wav(padded)))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Thank you. Thank you. Thank you. Thank you.", "Thank you."),
+    ("we want we want we want money for tools", "we want money for tools"),
+    ("Wij koken samen. Wij koken samen. En wij eten samen.", "Wij koken samen. En wij eten samen."),
+    ("no repeats here at all", "no repeats here at all"),
+    ("", ""),
+])
+def test_repetition_loops_collapse_to_one_copy(text, expected):
+    from steunwijzer.speech.engines import collapse_repeats
+
+    assert collapse_repeats(text) == expected
