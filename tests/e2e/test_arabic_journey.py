@@ -42,14 +42,19 @@ def open_in_queue(op, group: str) -> None:
 
 def test_arabic_volunteer_and_dutch_officer(browser, server):
     url = server["url"]
-    volunteer = browser.new_context(viewport={"width": 1200, "height": 1100}, locale="ar", accept_downloads=True)
+    volunteer = browser.new_context(viewport={"width": 1200, "height": 1100}, locale="nl-NL", accept_downloads=True)
     page = volunteer.new_page()
     page.set_default_timeout(60_000)
 
-    # 1. find the demo fund through the questionnaire, right-to-left
-    page.goto(url + "/find_funding")
+    # 1. the app opens in Dutch; the volunteer switches to Arabic and finds the demo fund
+    page.goto(url)
+    wait_idle(page)
+    page.get_by_test_id("stMain").get_by_text("العربية", exact=True).first.click()
     wait_idle(page)
     page.wait_for_function("() => getComputedStyle(document.querySelector('.stMain')).direction === 'rtl'")
+    shot(page, "journey-ar-0-home")
+    page.get_by_test_id("stMain").get_by_role("link", name=ar("Find money for your plan")).click()
+    wait_idle(page)
     click(page, ar("Show the funds that fit"))
     shot(page, "journey-ar-1-funds")
     page.get_by_role("button", name=ar("Details"), exact=True).first.click()
@@ -80,10 +85,10 @@ def test_arabic_volunteer_and_dutch_officer(browser, server):
     volunteer.close()  # the tab is closed
 
     # 3. back with the code, finish, send, download
-    volunteer = browser.new_context(viewport={"width": 1200, "height": 1100}, locale="ar", accept_downloads=True)
+    volunteer = browser.new_context(viewport={"width": 1200, "height": 1100}, locale="nl-NL", accept_downloads=True)
     page = volunteer.new_page()
     page.set_default_timeout(60_000)
-    page.goto(url + "/application")
+    page.goto(url + "/application?lang=ar")  # back later: Arabic chosen again
     wait_idle(page)
     page.get_by_label(ar("Your code"), exact=True).fill(code)
     click(page, ar("Continue"))
@@ -132,7 +137,7 @@ def test_arabic_volunteer_and_dutch_officer(browser, server):
     click(op, nl("Send the question"))
 
     # 5. the group answers by voice
-    page.goto(url + "/application")
+    page.goto(url + "/application?lang=ar")  # back later: Arabic chosen again
     wait_idle(page)
     page.get_by_label(ar("Your code"), exact=True).fill(code)
     click(page, ar("Continue"))
@@ -158,7 +163,7 @@ def test_arabic_volunteer_and_dutch_officer(browser, server):
     shot(op, "journey-ar-6-granted")
 
     # 7. the group tells how it went; the officer approves
-    page.goto(url + "/report")
+    page.goto(url + "/report?lang=ar")
     wait_idle(page)
     page.get_by_label(ar("Your code"), exact=True).fill(code)
     click(page, ar("Continue"))
