@@ -24,6 +24,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 OFFICER = ("e2e-officer", "e2e officer password")
+OFFICER_ADMIN = ("e2e-admin", "e2e admin password")
 
 pytestmark = pytest.mark.e2e
 
@@ -43,6 +44,7 @@ def prepare_data(data: Path) -> dict:
                                          capture_output=True, text=True, **k)
     run("init-db", "--demo")
     run("officer", "add", OFFICER[0], "--password-stdin", input=OFFICER[1] + "\n")
+    run("officer", "add", OFFICER_ADMIN[0], "--admin", "--password-stdin", input=OFFICER_ADMIN[1] + "\n")
     return env
 
 
