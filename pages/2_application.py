@@ -132,12 +132,7 @@ def review_screen(app, fund, questions) -> None:
     st.write(_("We keep your answers and recordings only to handle your application. Officers of {municipality} read them. We delete them after the end of the project. You can ask us to delete them at any time.").format(municipality=ctx.settings.municipality))
     consent = st.checkbox(_("I agree that my answers and recordings are stored for this application."))
     if st.button(_("Send my application"), type="primary", icon=":material/send:", disabled=bool(missing)):
-        try:
-            with ctx.db.session() as s:
-                applications.submit(s, app.id, consent, missing)
-        except SteunwijzerError as exc:
-            ctx.error(exc)
-        else:
+        if ctx.attempt(lambda s: applications.submit(s, app.id, consent, missing)):
             st.session_state.pop("step", None)
             st.rerun()
 

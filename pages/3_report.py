@@ -92,12 +92,7 @@ def photos_input(question) -> None:
     st.caption(_("Choose a photo with the button above. It is added right away."))
     if upload is not None and st.session_state.get("_last_photo") != upload.file_id:
         st.session_state["_last_photo"] = upload.file_id
-        try:
-            with ctx.db.session() as s:
-                reports.add_photo(s, app.id, upload.getvalue(), upload.type, upload.name, ctx.settings.max_upload_mb * 1024 * 1024)
-        except SteunwijzerError as exc:
-            ctx.error(exc)
-        else:
+        if ctx.attempt(lambda s: reports.add_photo(s, app.id, upload.getvalue(), upload.type, upload.name, ctx.settings.max_upload_mb * 1024 * 1024)):
             st.rerun()
 
 

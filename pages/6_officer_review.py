@@ -93,12 +93,7 @@ with tab_talk:
                                format_func=lambda k: _("Write my own question") if k is None else _(templates[k]))
             text = st.text_area(_("Your own question (the group reads it as you write it)"), max_chars=review.MAX_MESSAGE)
             if st.form_submit_button(_("Send the question"), type="primary"):
-                try:
-                    with ctx.db.session() as s:
-                        review.ask_group(s, officer, app.id, key, None if key else text)
-                except SteunwijzerError as exc:
-                    ctx.error(exc)
-                else:
+                if ctx.attempt(lambda s: review.ask_group(s, officer, app.id, key, None if key else text)):
                     st.rerun()
 
 
@@ -158,12 +153,7 @@ with tab_decide:
         else:
             decision = Decision(outcome="refer", referred_to=st.text_input(_("Refer to"), max_chars=200))
         if st.button(_("Save the decision"), type="primary", icon=":material/gavel:"):
-            try:
-                with ctx.db.session() as s:
-                    review.decide(s, officer, app.id, decision, report_due_days=ctx.settings.report_due_days)
-            except SteunwijzerError as exc:
-                ctx.error(exc)
-            else:
+            if ctx.attempt(lambda s: review.decide(s, officer, app.id, decision, report_due_days=ctx.settings.report_due_days)):
                 st.rerun()
     else:
         st.caption(_(STATUS_LABELS[app.status]))
@@ -206,12 +196,7 @@ with tab_report:
                 st.rerun()
             question_text = st.text_area(_("Or ask the group a question about the report"), key="report_question", max_chars=4000)
             if st.button(_("Send the question"), key="report_ask"):
-                try:
-                    with ctx.db.session() as s:
-                        reports.ask_about_report(s, officer, app.id, question_text)
-                except SteunwijzerError as exc:
-                    ctx.error(exc)
-                else:
+                if ctx.attempt(lambda s: reports.ask_about_report(s, officer, app.id, question_text)):
                     st.rerun()
 
 with tab_history:
@@ -221,11 +206,6 @@ with tab_history:
         reason = st.text_input(_("Who asked, and when?"), key="delete_reason", max_chars=500)
         sure = st.checkbox(_("I understand that all answers and recordings are deleted for good."), key="delete_sure")
         if st.button(_("Delete"), disabled=not sure, icon=":material/delete:"):
-            try:
-                with ctx.db.session() as s:
-                    review.delete_on_request(s, officer, app.id, reason)
-            except SteunwijzerError as exc:
-                ctx.error(exc)
-            else:
+            if ctx.attempt(lambda s: review.delete_on_request(s, officer, app.id, reason)):
                 st.session_state.pop("review_id", None)
                 st.success(_("The application was deleted."))

@@ -19,6 +19,8 @@ from steunwijzer import auth, i18n
 from steunwijzer.config import LOCALES, Settings
 from steunwijzer.errors import SteunwijzerError
 from steunwijzer.models import Officer
+from sqlalchemy.orm import Session
+
 from steunwijzer.store import Database
 from ui import menu, resources
 
@@ -70,6 +72,17 @@ class PageContext:
 
     def error(self, exc: SteunwijzerError) -> None:
         st.error(exc.translated(self.gettext), icon=":material/error:")
+
+    def attempt(self, action: Callable[[Session], object]) -> bool:
+        """Run `action(session)` as one unit of work. A refusal from the core is shown in the
+        user's language and nothing is stored; returns whether it worked."""
+        try:
+            with self.db.session() as session:
+                action(session)
+        except SteunwijzerError as exc:
+            self.error(exc)
+            return False
+        return True
 
 
 def current_locale(settings: Settings) -> str:
