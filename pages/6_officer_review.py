@@ -43,11 +43,11 @@ tab_answers, tab_talk, tab_decide, tab_report, tab_history = st.tabs(
     [_("Answers"), _("Conversation"), _("Decision"), _("Report"), _("History")])
 
 
-def play(audio_id: int) -> None:
+def play(audio_id: int, language: str | None = None) -> None:
     with ctx.db.session() as s:
         data, mime = applications.audio_bytes(s, audio_id, app.id)
     st.audio(data, format=mime)
-    if ctx.settings.speech_translation:  # off by default: the bundled base model translates badly
+    if ctx.settings.speech_translation and language != "en":  # off by default: the base model translates badly
         key = f"translation_{audio_id}"
         if st.button(_("Machine translation into English"), key=key + "_go", icon=":material/translate:"):
             from steunwijzer.speech import service
@@ -70,7 +70,7 @@ with tab_answers:
             st.caption(label + (" · " + _("spoken, transcribed") if given.source == "voice" else ""))
         st.markdown(answer.show_answer(ctx, given))
         if given and given.audio_id:
-            play(given.audio_id)
+            play(given.audio_id, given.language)
     ui.downloads.docx_button(_("Download the application as Word file"), file_name=f"aanvraag-{app.id}.docx",
                              build=lambda: documents.application_docx(app, form, fund, locale=ctx.locale,
                                                                       municipality=ctx.settings.municipality))
@@ -85,7 +85,7 @@ with tab_talk:
             st.caption(f"{who} · {ctx.moment(m.created_at)}")
             st.markdown(answer.escape(_(m.text) if m.template_key in templates else m.text))
             if m.audio_id:
-                play(m.audio_id)
+                play(m.audio_id, m.language)
     if app.status in (Status.submitted, Status.waiting_for_group):
         with st.form("ask", clear_on_submit=True):
             st.markdown("**" + _("Ask the group a question") + "**")
