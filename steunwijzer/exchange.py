@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from steunwijzer import applications, audit, auth
+from steunwijzer import applications, audit
 from steunwijzer.errors import InvalidInput
 from steunwijzer.models import BankAccount, BudgetLine, Contact, Decision, Message, Status, StatusChange
 from steunwijzer.store import AnswerRow, ApplicationRow, DecisionRow, MessageRow, StatusChangeRow

@@ -45,12 +45,10 @@ def button(at, msgid, locale):
 
 
 def answer_current(at, locale, answers):
-    step = at.session_state["step"]
+    """Fill in whatever question is on screen; returns its id."""
     key_prefix = f"ans_{at.session_state['application_id']}_"
-    qid = [k for k in at.session_state if isinstance(k, str) and k.startswith(key_prefix)]
     texts = {ti.key: ti for ti in list(at.text_input) + list(at.text_area) if ti.key and ti.key.startswith(key_prefix)}
-    qids = {k[len(key_prefix):].split("_")[0] if False else k[len(key_prefix):] for k in texts}
-    if any(k.endswith("_item0") for k in qids):
+    if f"{key_prefix}budget_item0" in texts:
         for i, (item, amount) in enumerate(answers["budget"]):
             texts[f"{key_prefix}budget_item{i}"].input(item)
             texts[f"{key_prefix}budget_amount{i}"].input(amount)

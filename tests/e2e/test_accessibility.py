@@ -1,7 +1,6 @@
 """axe-core on every page in Dutch and Arabic: no serious or critical violation in our content."""
 
 import json
-from pathlib import Path
 
 import pytest
 

@@ -3,7 +3,6 @@ of a transcription; after a restart every confirmed answer and the recording are
 
 import signal
 import tempfile
-import time
 from pathlib import Path
 
 import pytest

@@ -6,7 +6,7 @@ import pytest
 
 from steunwijzer import accountability, applications, auth, funds, reports, review
 from steunwijzer.errors import InvalidInput, NotAllowed, NotFound
-from steunwijzer.models import BudgetLine, Decision, Fund, Officer, ReportTierRule, Status
+from steunwijzer.models import BudgetLine, Decision, Officer, ReportTierRule, Status
 
 KEY = b"k"
 

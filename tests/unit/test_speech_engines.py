@@ -4,13 +4,11 @@ $STEUNWIJZER_MODEL_CACHE (default: a folder in the system temp dir)."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 
