@@ -24,15 +24,6 @@ def voice_meta(text_key: str) -> dict | None:
     return st.session_state.get(text_key + "_voice")
 
 
-@st.cache_resource(show_spinner=False)
-def _engine_loaded_once(engine: str, model: str) -> bool:
-    """Load the model into this process on first use (shared by all sessions)."""
-    from steunwijzer.speech import service
-
-    service.get_engine(engine, model)
-    return True
-
-
 def voice_input(ctx: PageContext, application_id: int, question_id: str, text_key: str,
                 form: str = "application", max_minutes: float | None = None) -> None:
     """Recorder and uploader for one answer. A transcript goes into the text field `text_key`
@@ -97,7 +88,7 @@ def _transcribe(ctx, application_id, text_key, data, filename, audio_id, max_min
     _ = ctx.gettext
     settings = ctx.settings
     with st.spinner(_("Getting ready to listen…")):
-        _engine_loaded_once(settings.speech_engine, settings.speech_model)
+        service.get_engine(settings.speech_engine, settings.speech_model)  # loaded once per process, shared
     line = st.empty()
     bar = st.progress(0.0, text=_("Listening to your recording…"))
 
