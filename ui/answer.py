@@ -16,6 +16,7 @@ from steunwijzer.errors import SteunwijzerError
 from steunwijzer.models import Answer, Application, BankAccount, Contact, Question, QuestionType
 from ui import voice
 from ui.shell import PageContext
+from ui.text import md
 
 MAX_BUDGET_ROWS = forms.MAX_BUDGET_LINES
 
@@ -195,7 +196,4 @@ def show_answer(ctx: PageContext, answer: Answer | None) -> str:
     return escape(str(v))
 
 
-def escape(text: str) -> str:
-    """Show user text as text: no Markdown or HTML from users is ever rendered."""
-    specials = "\\`*_{}[]()#+-.!|<>~$"
-    return "".join("\\" + c if c in specials else c for c in str(text)).replace("\n", "  \n")
+escape = md  # user text as text: no Markdown or HTML from users is ever rendered
