@@ -3,18 +3,18 @@
 import streamlit as st
 
 import ui
-from steunwijzer import applications, documents, forms, funds, review
-from steunwijzer.errors import SteunwijzerError
+from steunwijzer import applications, documents, forms, funds, workflow
 from steunwijzer.i18n import N_
-from steunwijzer.models import Status, pick
-from ui import answer, session, voice
+from steunwijzer.models import pick
+from steunwijzer.workflow import Action
+from ui import answer, conversation, decision, menu, session, voice
 from ui.downloads import docx_button
-from steunwijzer.labels import TIER_LABELS
-from ui.menu import ROOT
+from ui.finder import PROFILE_KEY, START_FUND_KEY
+from ui.text import md
 
 ctx = ui.page_setup(N_("Continue my application"))
 _ = ctx.gettext
-FORM = forms.load_form("application")
+STEP = session.STEP_KEY
 
 
 def start_screen() -> None:
@@ -31,12 +31,11 @@ def start_screen() -> None:
     ordered = sorted(catalogue, key=lambda f: (not f.in_app, f.name))
     ids = [f.id for f in ordered]
     by_id = {f.id: f for f in ordered}
-    chosen = st.session_state.get("start_fund_id")
-    if (ROOT / "pages/1_find_funding.py").exists():
-        st.page_link("pages/1_find_funding.py", label=_("Not sure which fund? Find one first."), icon=":material/search:")
+    chosen = st.session_state.get(START_FUND_KEY)
+    st.page_link(menu.FIND_FUNDING, label=_("Not sure which fund? Find one first."), icon=":material/search:")
     fund_id = st.selectbox(_("Fund"), ids, index=ids.index(chosen) if chosen in ids else 0, format_func=lambda i: by_id[i].name)
     fund = by_id[fund_id]
-    st.caption(pick(fund.summary, ctx.locale) or "")
+    st.caption(md(pick(fund.summary, ctx.locale) or ""))
     if not fund.in_app:
         st.info(_("This fund does not take applications in Steunwijzer. You can still answer the questions here, and download your application as a Word file to send to the fund."))
     routes = {"questions": _("Answer the questions one by one"), "pitch": _("Tell your plan in one recording or text (a pitch)")}
@@ -44,14 +43,14 @@ def start_screen() -> None:
     if st.button(_("Start"), type="primary", icon=":material/play_arrow:"):
         with ctx.db.session() as s:
             app, code = applications.start(s, fund_id, ctx.locale, ctx.settings.resolved_secret_key(), route=route,
-                                           profile=st.session_state.get("funding_profile") or {})
+                                           profile=st.session_state.get(PROFILE_KEY) or {})
         session.open_application(app.id, code)
-        st.session_state.pop("start_fund_id", None)
+        st.session_state.pop(START_FUND_KEY, None)
         st.rerun()
 
 
 def code_notice() -> None:
-    code = st.session_state.get("new_code")
+    code = st.session_state.get(session.NEW_CODE_KEY)
     if not code:
         return
     with st.container(border=True):
@@ -59,18 +58,18 @@ def code_notice() -> None:
         st.code(code, language=None)
         st.write(_("Write this code down or take a photo of it. With this code you can come back later. We cannot show it again."))
         if st.checkbox(_("I have written down my code")):
-            st.session_state.pop("new_code", None)
+            st.session_state.pop(session.NEW_CODE_KEY, None)
             st.rerun()
 
 
 def wizard(app, fund, questions) -> None:
     ids = [q.id for q in questions]
-    if "step" not in st.session_state:
+    if STEP not in st.session_state:
         with ctx.db.session() as s:
             current = applications.current_question(s, app.id)
-        st.session_state["step"] = ids.index(current) if current in ids else 0
-    step = st.session_state["step"]
-    st.title(fund.name)
+        st.session_state[STEP] = ids.index(current) if current in ids else 0
+    step = st.session_state[STEP]
+    st.title(md(fund.name))
     code_notice()
     if step >= len(questions):
         review_screen(app, fund, questions)
@@ -78,33 +77,15 @@ def wizard(app, fund, questions) -> None:
     question = questions[step]
     st.progress(step / len(questions), text=_("Question {n} of {total}").format(n=step + 1, total=len(questions)))
     answer.question_header(ctx, question)
-
-    def save_text_now() -> None:  # saves a typed answer the moment the field is left
-        try:
-            value = forms.validate_answer(question.model_copy(update={"required": False}), answer.raw_value(ctx, app, question), ctx.locale)
-            language, source, audio_id = answer.answer_origin(ctx, app, question, app.answers.get(question.id))
-            with ctx.db.session() as s:
-                applications.save_answer(s, app.id, question.id, value, language=language, source=source, audio_id=audio_id)
-        except SteunwijzerError:
-            pass  # shown when the volunteer presses "Next"
-
-    answer.answer_input(ctx, app, question, on_change=save_text_now)
+    answer.answer_input(ctx, app, question)
     back, nxt = st.columns(2)
     if back.button(_("Back"), icon=":material/arrow_back:", disabled=step == 0, use_container_width=True):
-        st.session_state["step"] = step - 1
+        st.session_state[STEP] = step - 1
         st.rerun()
     if nxt.button(_("Save and go on"), type="primary", icon=":material/arrow_forward:", use_container_width=True):
-        try:
-            value = forms.validate_answer(question, answer.raw_value(ctx, app, question), ctx.locale)
-            language, source, audio_id = answer.answer_origin(ctx, app, question, app.answers.get(question.id))
-            with ctx.db.session() as s:
-                applications.save_answer(s, app.id, question.id, value, language=language, source=source, audio_id=audio_id)
-                if step + 1 < len(questions):
-                    applications.set_current_question(s, app.id, questions[step + 1].id)
-        except SteunwijzerError as exc:
-            ctx.error(exc)
-        else:
-            st.session_state["step"] = step + 1
+        following = questions[step + 1].id if step + 1 < len(questions) else None
+        if ctx.attempt(lambda s: answer.give(ctx, s, app, question, next_question=following)):
+            st.session_state[STEP] = step + 1
             st.rerun()
 
 
@@ -115,13 +96,14 @@ def review_screen(app, fund, questions) -> None:
         with st.container(border=True):
             left, right = st.columns([4, 1])
             left.markdown(f"**{_(question.text)}**")
-            left.markdown(answer.show_answer(ctx, app.answers.get(question.id)))
+            left.markdown(answer.show_answer(ctx, app.answers.get(question.id), question))
             if right.button(_("Change"), key=f"change_{question.id}"):
-                st.session_state["step"] = number
+                st.session_state[STEP] = number
                 st.rerun()
     for msgid, params in forms.application_warnings(app.answers, fund, ctx.locale):
         st.warning(_(msgid).format(**params), icon=":material/warning:")
-    missing = applications.missing_required(app, questions)
+    with ctx.db.session() as s:
+        missing = applications.missing(s, app)
     if missing:
         st.error(_("Some questions still need an answer."))
     download_button(app, fund)
@@ -132,41 +114,35 @@ def review_screen(app, fund, questions) -> None:
     st.write(_("We keep your answers and recordings only to handle your application. Officers of {municipality} read them. We delete them after the end of the project. You can ask us to delete them at any time.").format(municipality=ctx.settings.municipality))
     consent = st.checkbox(_("I agree that my answers and recordings are stored for this application."))
     if st.button(_("Send my application"), type="primary", icon=":material/send:", disabled=bool(missing)):
-        if ctx.attempt(lambda s: applications.submit(s, app.id, consent, missing)):
-            st.session_state.pop("step", None)
+        if ctx.attempt(lambda s: applications.submit(s, app.id, consent)):
+            st.session_state.pop(STEP, None)
             st.rerun()
 
 
 def download_button(app, fund) -> None:
     docx_button(_("Download as Word file"), file_name=f"aanvraag-{app.id}.docx", key="application_docx",
-                build=lambda: documents.application_docx(app, FORM, fund, locale=ctx.locale, municipality=ctx.settings.municipality))
-
-
-STATUS_TEXT = {
-    Status.submitted: N_("Your application was sent. An officer will read it. You will hear from us within 4 weeks."),
-    Status.waiting_for_group: N_("The officer has a question for you. Please answer it below."),
-    Status.granted: N_("Good news: your application was granted."),
-    Status.refused: N_("Your application was not granted."),
-    Status.referred: N_("Your application was passed on to another fund or service."),
-    Status.report_submitted: N_("Thank you for telling us how it went."),
-    Status.closed: N_("This application is finished."),
-    Status.withdrawn: N_("This application was replaced or withdrawn."),
-}
+                build=lambda: documents.application_docx(app, forms.application_form(fund), fund, locale=ctx.locale,
+                                                         municipality=ctx.settings.municipality))
 
 
 def after_submit(app, fund) -> None:
-    st.title(fund.name)
-    st.success(_(STATUS_TEXT[app.status]), icon=":material/check_circle:")
+    st.title(md(fund.name))
+    st.success(_(workflow.group_text(app.status)), icon=":material/check_circle:")
     if app.submitted_at:
         st.caption(_("Sent on {date}").format(date=ctx.moment(app.submitted_at)))
     download_button(app, fund)
+    form = forms.application_form(fund)
     with st.expander(_("See my answers")):
-        for question in FORM.questions_for(app.route):
+        for question in form.questions_for(app.route):
             st.markdown(f"**{_(question.text)}**")
-            st.markdown(answer.show_answer(ctx, app.answers.get(question.id)))
-    conversation(app)
+            st.markdown(answer.show_answer(ctx, app.answers.get(question.id), question))
+    if app.messages:
+        st.subheader(_("Questions and answers"))
+        conversation.messages(ctx, app, for_officer=False)
+    if workflow.may(app, Action.answer, "group"):
+        reply(app)
     decision_for_group(app, fund)
-    if app.status in (Status.submitted, Status.waiting_for_group):
+    if workflow.may(app, Action.change, "group"):
         if st.button(_("Change my application"), icon=":material/edit:"):
             with ctx.db.session() as s:
                 new = applications.new_version(s, app.id)
@@ -175,22 +151,9 @@ def after_submit(app, fund) -> None:
             st.rerun()
 
 
-def conversation(app) -> None:
-    if not app.messages:
-        return
-    st.subheader(_("Questions and answers"))
-    templates = review.common_questions()
-    for m in app.messages:
-        with st.chat_message("assistant" if m.sender == "officer" else "user"):
-            if m.sender == "officer" and m.template_key in templates:
-                st.markdown(answer.escape(_(m.text)))
-            elif m.sender == "officer":
-                st.caption(_("Written by the officer:"))
-                st.markdown(answer.escape(m.text))
-            else:
-                st.markdown(answer.escape(m.text))
-    if app.status != Status.waiting_for_group:
-        return
+def reply(app) -> None:
+    from steunwijzer import review
+
     reply_key = f"reply_{app.id}"
     pending = st.session_state.pop(reply_key + "_pending", None)
     if pending is not None:
@@ -200,13 +163,9 @@ def conversation(app) -> None:
     voice.voice_input(ctx, app.id, "reply", reply_key, form="message")
     if st.button(_("Send my answer"), type="primary", icon=":material/send:"):
         meta = voice.voice_meta(reply_key) or {}
-        try:
-            with ctx.db.session() as s:
-                review.answer_officer(s, app.id, st.session_state.get(reply_key, ""), language=meta.get("language", ctx.locale),
-                                      audio_id=meta.get("audio_id"), source="voice" if meta else "typed")
-        except SteunwijzerError as exc:
-            ctx.error(exc)
-        else:
+        if ctx.attempt(lambda s: review.answer_officer(s, app.id, st.session_state.get(reply_key, ""),
+                                                       language=meta.get("language", ctx.locale), audio_id=meta.get("audio_id"),
+                                                       source="voice" if meta else "typed")):
             for suffix in ("", "_voice", "_done"):
                 st.session_state.pop(reply_key + suffix, None)
             st.rerun()
@@ -217,19 +176,11 @@ def decision_for_group(app, fund) -> None:
     if d is None:
         return
     st.subheader(_("The decision"))
-    if d.outcome == "grant":
-        st.write(_("You get {amount}.").format(amount=ctx.money(d.amount_eur)))
-        if d.conditions:
-            st.write(_("Conditions:") + " " + answer.escape(d.conditions))
-        st.write(_(TIER_LABELS[d.report_tier]) if d.report_tier else "")
-    elif d.outcome == "refuse":
-        st.write(_("Reason:") + " " + answer.escape(d.reason or ""))
-    else:
-        st.write(_("We passed your application on to: {name}").format(name=d.referred_to))
+    decision.summary(ctx, d)
     docx_button(_("Download the letter"), build=lambda: documents.decision_letter_docx(app, fund, d, ctx.locale, ctx.settings.municipality),
                 file_name=f"besluit-{app.id}.docx", key="letter")
-    if app.status == Status.granted and (ROOT / "pages/3_report.py").exists():
-        st.page_link("pages/3_report.py", label=_("Tell how it went"), icon=":material/task_alt:")
+    if workflow.may(app, Action.report, "group"):
+        st.page_link(menu.REPORT, label=_("Tell how it went"), icon=":material/task_alt:")
 
 
 app_id = st.session_state.get(session.APPLICATION_KEY)
@@ -243,7 +194,7 @@ with ctx.db.session() as s:
 if st.sidebar.button(_("Close this application"), icon=":material/logout:"):
     session.close_application()
     st.rerun()
-if application.status == Status.draft:
-    wizard(application, fund, forms.form_for_fund(FORM, fund).questions_for(application.route))
+if workflow.may(application, Action.edit, "group"):
+    wizard(application, fund, forms.application_form(fund).questions_for(application.route))
 else:
     after_submit(application, fund)

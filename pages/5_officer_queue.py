@@ -5,13 +5,13 @@ from datetime import date
 import streamlit as st
 
 import ui
-from steunwijzer import exchange, funds, i18n, review
+from steunwijzer import access, exchange, funds, i18n, review, workflow
 from steunwijzer.config import LOCALES
 from steunwijzer.errors import SteunwijzerError
 from steunwijzer.i18n import N_
 from steunwijzer.models import Status
-from steunwijzer.labels import STATUS_LABELS
-from ui import answer
+from ui import menu, session
+from ui.text import md
 
 ctx = ui.page_setup(N_("Applications"), role="officer", layout="wide")
 _ = ctx.gettext
@@ -19,14 +19,14 @@ officer = ctx.officer
 
 st.title(_("Applications"))
 with ctx.db.session() as s:
-    handled = review.handled_fund_ids(s, officer)
+    handled = access.handled_fund_ids(s, officer)
     fund_names = {f.id: f.name for f in funds.all_funds(s, include_archived=True) if f.id in handled}
 
 with st.expander(_("Filters"), expanded=True):
     c1, c2, c3 = st.columns(3)
-    statuses = c1.multiselect(_("Status"), [s.value for s in review.QUEUE_STATUSES],
+    statuses = c1.multiselect(_("Status"), [s.value for s in workflow.IN_QUEUE],
                               default=[Status.submitted.value, Status.waiting_for_group.value, Status.report_submitted.value],
-                              format_func=lambda v: _(STATUS_LABELS[v]), key="q_status")
+                              format_func=lambda v: _(workflow.officer_label(v)), key="q_status")
     fund_id = c2.selectbox(_("Fund"), [None, *fund_names], format_func=lambda v: _("All funds") if v is None else fund_names[v], key="q_fund")
     language = c3.selectbox(_("Language of the answers"), [None, *LOCALES],
                             format_func=lambda v: _("All languages") if v is None else i18n.language_name(v, ctx.locale), key="q_lang")
@@ -63,19 +63,19 @@ else:
     for r in rows:
         cols = st.columns(widths, vertical_alignment="center")
         cols[0].write(f"#{r.id}")
-        status = _(STATUS_LABELS[r.status])
+        status = _(workflow.officer_label(r.status))
         if r.status == Status.granted and r.report_due:
             late = r.report_due < date.today()
             status += " · " + (_("report overdue since {date}") if late else _("report due {date}")).format(date=ctx.day(r.report_due))
         cols[1].markdown(f":red[{status}]" if r.status == Status.granted and r.report_due and r.report_due < date.today() else status)
-        cols[2].write(fund_names.get(r.fund_id, r.fund_id))
-        cols[3].markdown(answer.escape(r.group_name or "—"))
+        cols[2].markdown(md(fund_names.get(r.fund_id, r.fund_id)))
+        cols[3].markdown(md(r.group_name or "—"))
         cols[4].write(ctx.money(r.amount_asked))
         cols[5].write(i18n.language_name(r.language, ctx.locale) if r.language else "—")
         cols[6].write(ctx.day(r.submitted_at.date()) if r.submitted_at else "—")
         if cols[7].button(_("Open"), key=f"open_{r.id}", icon=":material/open_in_new:"):
-            st.session_state["review_id"] = r.id
-            st.switch_page("pages/6_officer_review.py")
+            st.session_state[session.REVIEW_KEY] = r.id
+            st.switch_page(menu.REVIEW)
     left, mid, right = st.columns([1, 2, 1])
     if left.button(_("Previous page"), disabled=flt.page == 0, icon=":material/chevron_left:"):
         st.session_state["q_page"] = flt.page - 1

@@ -5,24 +5,12 @@ its keyed hash is stored."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from steunwijzer import audit, auth
+from steunwijzer import answer_types, audit, auth, forms, workflow
 from steunwijzer.errors import InvalidInput, NotAllowed, NotFound
-from steunwijzer.models import (
-    Answer,
-    Application,
-    BankAccount,
-    BudgetLine,
-    Contact,
-    Decision,
-    Message,
-    Status,
-    StatusChange,
-)
+from steunwijzer.models import Answer, Application, Decision, Message, Outcome, Question, Role, Status, StatusChange
 from steunwijzer.store import (
     AnswerRow,
     ApplicationRow,
@@ -30,62 +18,14 @@ from steunwijzer.store import (
     DecisionRow,
     FundRow,
     MessageRow,
+    PhotoRow,
     StatusChangeRow,
     utcnow,
 )
-
-# The workflow as a table: from each status, where it may go. Anything else is refused.
-TRANSITIONS: dict[Status, frozenset[Status]] = {
-    Status.draft: frozenset({Status.submitted, Status.withdrawn}),
-    Status.submitted: frozenset({Status.waiting_for_group, Status.granted, Status.refused, Status.referred, Status.withdrawn}),
-    Status.waiting_for_group: frozenset({Status.submitted, Status.granted, Status.refused, Status.referred, Status.withdrawn}),
-    Status.granted: frozenset({Status.report_submitted, Status.closed}),
-    Status.report_submitted: frozenset({Status.granted, Status.closed}),
-    Status.refused: frozenset({Status.closed}),
-    Status.referred: frozenset({Status.closed}),
-    Status.withdrawn: frozenset(),
-    Status.closed: frozenset(),
-}
-EDITABLE = frozenset({Status.draft})
-FINISHED = frozenset({Status.closed, Status.withdrawn, Status.refused, Status.referred})
-
-
-def can_transition(from_status: Status, to_status: Status) -> bool:
-    return to_status in TRANSITIONS[from_status]
-
-
-# ---- answer values in and out of JSON --------------------------------------------------------
-
-def value_to_json(value):
-    if isinstance(value, Decimal):
-        return {"decimal": str(value)}
-    if isinstance(value, (Contact, BankAccount)):
-        return {type(value).__name__.lower(): value.model_dump(mode="json")}
-    if isinstance(value, list) and value and isinstance(value[0], BudgetLine):
-        return {"budget": [line.model_dump(mode="json") for line in value]}
-    if hasattr(value, "isoformat"):
-        return {"date": value.isoformat()}
-    return {"v": value}
-
-
-def value_from_json(data: dict):
-    from datetime import date
-
-    if "decimal" in data:
-        return Decimal(data["decimal"])
-    if "contact" in data:
-        return Contact.model_validate(data["contact"])
-    if "bankaccount" in data:
-        return BankAccount.model_validate(data["bankaccount"])
-    if "budget" in data:
-        return [BudgetLine.model_validate(line) for line in data["budget"]]
-    if "date" in data:
-        return date.fromisoformat(data["date"])
-    return data.get("v")
-
+from steunwijzer.workflow import Action
 
 def _answer(row: AnswerRow) -> Answer:
-    return Answer(question_id=row.question_id, value=value_from_json(row.value), language=row.language,
+    return Answer(question_id=row.question_id, value=answer_types.from_json(row.value), language=row.language,
                   source=row.source, audio_id=row.audio_id, updated_at=row.updated_at)
 
 
@@ -159,22 +99,13 @@ def set_current_question(session: Session, application_id: int, question_id: str
     _row(session, application_id).current_question = question_id
 
 
-def set_route(session: Session, application_id: int, route: str) -> None:
-    row = _row(session, application_id)
-    if row.status not in EDITABLE:
-        raise NotAllowed("This application was sent and cannot be changed.")
-    if route not in ("questions", "pitch"):
-        raise InvalidInput("Please choose one of the answers shown.")
-    row.route = route
-
-
 # ---- answers ------------------------------------------------------------------------------
 
 def save_answer(session: Session, application_id: int, question_id: str, value, language: str | None = None,
                 source: str = "typed", audio_id: int | None = None, form: str = "application") -> None:
-    """Store one (already validated) answer at once. `value` None removes the answer."""
+    """Store one already validated answer at once. `value` None removes the answer."""
     row = _row(session, application_id)
-    if form == "application" and row.status not in EDITABLE:
+    if form == "application" and not workflow.may(row.status, Action.edit):
         raise NotAllowed("This application was sent and cannot be changed.")
     existing = session.scalar(select(AnswerRow).where(
         AnswerRow.application_id == application_id, AnswerRow.form == form, AnswerRow.question_id == question_id))
@@ -182,21 +113,48 @@ def save_answer(session: Session, application_id: int, question_id: str, value, 
         if existing is not None:
             session.delete(existing)
     elif existing is None:
-        session.add(AnswerRow(application_id=application_id, form=form, question_id=question_id, value=value_to_json(value),
-                              language=language, source=source, audio_id=audio_id))
+        session.add(AnswerRow(application_id=application_id, form=form, question_id=question_id,
+                              value=answer_types.to_json(value), language=language, source=source, audio_id=audio_id))
     else:
-        existing.value, existing.language, existing.source = value_to_json(value), language, source
+        stored = answer_types.to_json(value)
+        if (existing.value, existing.language, existing.source) == (stored, language, source) and audio_id in (None, existing.audio_id):
+            return  # nothing changed: no write
+        existing.value, existing.language, existing.source = stored, language, source
         existing.audio_id = audio_id if audio_id is not None else existing.audio_id
         existing.updated_at = utcnow()
     if form == "application":
-        if question_id == "group_name":
-            row.group_name = value
-        elif question_id == "amount_asked":
-            row.amount_asked = value
-        if language and source != "choice" and question_id in ("who_you_are", "plan", "pitch", "group_name"):
-            row.language = row.language or language
-        row.current_question = question_id
+        _copy_for_queue(row, question_id, value, language, source)
     row.updated_at = utcnow()
+
+
+def _copy_for_queue(row: ApplicationRow, question_id: str, value, language: str | None, source: str) -> None:
+    """The queue filters and sorts on a few answers; their copies live on the application row.
+    The application's language is the language of its first answer in the group's own words."""
+    try:
+        question = forms.application_form().question(question_id)
+    except KeyError:
+        return  # a fund's extra question: plays no role
+    if question.role == Role.group_name:
+        row.group_name = value
+    elif question.role == Role.amount_asked:
+        row.amount_asked = value
+    if language and source != "choice" and question.is_open_text:
+        row.language = row.language or language
+    row.current_question = question_id
+
+
+def give_answer(session: Session, application_id: int, question: Question, raw, locale: str, *,
+                language: str | None = None, source: str = "typed", audio_id: int | None = None,
+                form: str = "application", complete: bool = True):
+    """The use case "the group answers a question": validate what was typed or said and store it.
+
+    `complete=False` is for saving while typing: an empty or unfinished answer is not an error
+    yet (it is when the group presses "Save and go on" or "Send"). Returns the stored value."""
+    checked = question if complete else question.model_copy(update={"required": False})
+    value = answer_types.validate(checked, raw, locale)
+    save_answer(session, application_id, question.id, value, language=language or locale, source=source,
+                audio_id=audio_id, form=form)
+    return value
 
 
 def store_audio(session: Session, application_id: int, data: bytes, mime: str, filename: str | None,
@@ -218,41 +176,56 @@ def audio_bytes(session: Session, audio_id: int, application_id: int) -> tuple[b
     return audio.data, audio.mime
 
 
-# ---- status ------------------------------------------------------------------------------
+# ---- status: every move goes through the workflow table ----------------------------------------
 
-def transition(session: Session, application_id: int, to_status: Status, actor: str, note: str | None = None) -> None:
+def step(session: Session, application_id: int, action: Action, actor: str, outcome: Outcome | None = None,
+         note: str | None = None) -> Status:
+    """Move an application by `action` as the workflow table allows, and record it. Returns the
+    new status. Anything the table does not allow is refused."""
     row = _row(session, application_id)
     current = Status(row.status)
-    if not can_transition(current, to_status):
-        raise NotAllowed("An application with status {from_status} cannot become {to_status}.",
-                         from_status=current.value, to_status=to_status.value)
-    row.status = to_status
+    move = workflow.find_move(current, action, outcome)
+    role = "group" if actor == "group" else ("system" if actor in ("purge", "system") else "officer")
+    if move is None or role not in move.actors:
+        raise NotAllowed("This cannot be done now. The application has status {status}.", status=current.value)
+    target = move.target or current
     now = utcnow()
-    if to_status == Status.submitted and row.submitted_at is None:
+    row.status = target
+    if target == Status.submitted and row.submitted_at is None:
         row.submitted_at = now
-    if to_status in FINISHED:
+    if target in workflow.FINISHED and row.closed_at is None:
         row.closed_at = now  # starts the retention clock
-    session.add(StatusChangeRow(application_id=row.id, from_status=current, to_status=to_status, actor=actor, note=note, at=now))
-    if actor != "group":
-        audit.record(session, actor, f"application.{to_status.value}", application_id=row.id)
+    if move.target is not None:
+        session.add(StatusChangeRow(application_id=row.id, from_status=current, to_status=target, actor=actor, note=note, at=now))
+    return target
 
 
-def submit(session: Session, application_id: int, consent: bool, required_missing: list[str]) -> None:
-    """Send the application. The caller passes which required questions are still open."""
+def missing(session: Session, application: Application) -> list[str]:
+    """The required questions of this application (its fund's form, its route) still open."""
+    from steunwijzer import funds
+
+    fund = funds.get_fund(session, application.fund_id)
+    questions = forms.application_form(fund).questions_for(application.route)
+    return [q.id for q in questions if q.required and application.answers.get(q.id) is None]
+
+
+def submit(session: Session, application_id: int, consent: bool) -> None:
+    """Send the application: every required question answered, and the group agreed."""
+    if missing(session, load(session, application_id)):
+        raise InvalidInput("Some questions still need an answer.")
     if not consent:
         raise InvalidInput("Please agree that we store your answers, so we can handle your application.")
-    if required_missing:
-        raise InvalidInput("Some questions still need an answer.")
-    row = _row(session, application_id)
-    row.consent_at = utcnow()
-    transition(session, application_id, Status.submitted, actor="group")
+    _row(session, application_id).consent_at = utcnow()
+    step(session, application_id, Action.submit, actor="group")
 
 
 def new_version(session: Session, application_id: int) -> Application:
     """A new draft with the same answers, for changes after sending. The code moves along."""
     old = _row(session, application_id)
-    if old.status in EDITABLE:
+    if workflow.may(old.status, Action.edit):
         return load(session, old.id)
+    if not workflow.may(old.status, Action.change, "group"):
+        raise NotAllowed("This application cannot be changed any more.")
     new = ApplicationRow(fund_id=old.fund_id, status=Status.draft, locale=old.locale, route=old.route,
                          resume_hash=old.resume_hash, group_name=old.group_name, amount_asked=old.amount_asked,
                          language=old.language, profile=old.profile, version=old.version + 1, previous_id=old.id)
@@ -265,27 +238,62 @@ def new_version(session: Session, application_id: int) -> Application:
                               language=answer.language, source=answer.source, audio_id=None))
     session.add(StatusChangeRow(application_id=new.id, from_status=None, to_status=Status.draft, actor="group",
                                 note=f"new version of #{old.id}"))
-    if can_transition(Status(old.status), Status.withdrawn):
-        transition(session, old.id, Status.withdrawn, actor="group", note=f"replaced by #{new.id}")
+    step(session, old.id, Action.change, actor="group", note=f"replaced by #{new.id}")
     return load(session, new.id)
 
 
-def missing_required(application: Application, questions) -> list[str]:
-    return [q.id for q in questions if q.required and application.answers.get(q.id) is None]
+# ---- forgetting ---------------------------------------------------------------------------
+
+PERSONAL_TABLES = (("answers", AnswerRow), ("audio", AudioRow), ("photos", PhotoRow), ("messages", MessageRow))
 
 
-def delete_application(session: Session, application_id: int, actor: str, reason: str) -> None:
-    """Honour a group's request to delete its application: all answers, audio and messages go."""
-    row = _row(session, application_id)
-    for table in (AnswerRow, AudioRow, MessageRow):
-        session.execute(delete(table).where(table.application_id == application_id))
-    row.group_name = None
-    row.profile = {}
-    row.resume_hash = f"deleted:{row.id}"
-    row.status = Status.closed if row.status != Status.withdrawn else row.status
-    row.closed_at = utcnow()
-    audit.record(session, actor, "application.delete", application_id=application_id, reason=reason)
+def versions(session: Session, application_id: int) -> list[int]:
+    """Every version of an application: the ones it replaced and the ones that replaced it."""
+    found, todo = set(), [application_id]
+    while todo:
+        current = todo.pop()
+        if current in found:
+            continue
+        found.add(current)
+        row = session.get(ApplicationRow, current)
+        if row is None:
+            continue
+        if row.previous_id:
+            todo.append(row.previous_id)
+        todo.extend(session.scalars(select(ApplicationRow.id).where(ApplicationRow.previous_id == current)))
+    return sorted(found)
 
+
+def personal_data_counts(session: Session, application_ids: list[int]) -> dict[str, int]:
+    """How many rows of personal data these applications hold, per kind (what `forget` deletes)."""
+    counts = {"applications": len(application_ids)}
+    for name, table in PERSONAL_TABLES:
+        counts[name] = session.scalar(select(func.count()).select_from(table).where(table.application_id.in_(application_ids))) or 0
+    return counts
+
+
+def forget(session: Session, application_id: int, actor: str, reason: str, action: Action = Action.delete) -> dict[str, int]:
+    """Forget an application and all its versions: answers (also the report's), recordings,
+    photos, messages, the personal parts of the decision and the group's name and profile. What
+    stays is a skeleton without personal data (fund, status, amounts, dates) and one audit line
+    per version. Returns what was deleted, per kind."""
+    ids = versions(session, application_id)
+    counts = personal_data_counts(session, ids)
+    for _, table in PERSONAL_TABLES:
+        session.execute(delete(table).where(table.application_id.in_(ids)))
+    session.execute(update(DecisionRow).where(DecisionRow.application_id.in_(ids))
+                    .values(conditions=None, reason=None, referred_to=None))
+    session.execute(update(StatusChangeRow).where(StatusChangeRow.application_id.in_(ids)).values(note=None))
+    role = "system" if action == Action.purge else "officer"
+    for version_id in ids:
+        row = _row(session, version_id)
+        if workflow.may(row.status, action, role):
+            step(session, version_id, action, actor=actor)
+        row.group_name, row.profile, row.current_question = None, {}, None
+        row.resume_hash = f"{action.value}d:{row.id}"
+        row.closed_at = row.closed_at or utcnow()
+        audit.record(session, actor, f"application.{action.value}", application_id=version_id, reason=reason)
+    return counts
 
 
 def set_audio_transcript(session: Session, audio_id: int, application_id: int, transcript: str, language: str,

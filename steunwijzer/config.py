@@ -18,7 +18,7 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(Path("data"), description="Folder for the SQLite file, cached model files and other state.")
     database_url: str | None = Field(None, description="SQLAlchemy URL; overrides the SQLite file (e.g. postgresql+psycopg://user:pw@host/db).")
-    locale: Literal["nl", "en", "ar", "tr", "pl", "uk"] = Field("nl", description="Default UI language when the browser gives none we support.")
+    locale: Literal[LOCALES] = Field("nl", description="Default UI language when the browser gives none we support.")  # type: ignore[valid-type]
     municipality: str = Field("Gemeente Voorbeeld", description="The municipality's name, shown in the app and in letters.")
     secret_key: str | None = Field(None, description="Key for hashing resume codes; generated into the data folder when unset.")
     speech_engine: Literal["faster-whisper", "openai-whisper"] = Field("faster-whisper", description="Speech engine.")
@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(25, gt=0, description="Largest uploaded voice note or photo.")
     report_due_days: int = Field(183, ge=1, description="Days after a grant before the report is due.")
     retention_days: int = Field(365, ge=1, description="Days after an application is closed before audio and personal data are purged.")
+    draft_retention_days: int = Field(90, ge=1, description="Days a draft may stay untouched before it is deleted with its recordings.")
     officer_session_minutes: int = Field(60, ge=1, description="An officer is logged out after this many idle minutes.")
 
     @property

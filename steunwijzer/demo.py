@@ -122,7 +122,7 @@ def _demo_applications(db: Database) -> int:
             for qid, value in demo["answers"].items():
                 applications.save_answer(s, app.id, qid, value, language=demo["locale"])
             if demo["status"] != Status.draft:
-                applications.submit(s, app.id, consent=True, required_missing=[])
+                applications.submit(s, app.id, consent=True)
             if "granted" in demo:
                 _grant(s, app.id, demo)
     return len(DEMO_APPLICATIONS)
@@ -133,6 +133,5 @@ def _grant(session, application_id: int, demo: dict) -> None:
     officer = Officer(username="demo-officer", is_admin=True)
     review.decide(session, officer, application_id, Decision(outcome="grant", amount_eur=demo["granted"], payment="advance"))
     if "report" in demo:
-        for qid, value in demo["report"].items():
-            applications.save_answer(session, application_id, qid, value, language=demo["locale"], form="report")
-        reports.submit_report(session, application_id, reports.get_report(session, application_id).tier)
+        given = {qid: {"raw": value, "language": demo["locale"]} for qid, value in demo["report"].items()}
+        reports.send_report(session, application_id, given, demo["locale"])

@@ -37,10 +37,13 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from steunwijzer import i18n
-from steunwijzer.forms import budget_total, clean_text, format_iban
+from typing import assert_never
+
+from steunwijzer import answer_types, i18n, workflow
+from steunwijzer.answer_types import format_iban
+from steunwijzer.forms import answer_by_role, budget_total
 from steunwijzer.i18n import N_
-from steunwijzer.labels import STATUS_LABELS
+from steunwijzer.text import clean_text
 from steunwijzer.models import (
     Answer,
     Application,
@@ -50,8 +53,10 @@ from steunwijzer.models import (
     Decision,
     Form,
     Fund,
+    Outcome,
     Question,
     QuestionType,
+    Role,
     Status,
 )
 
@@ -65,9 +70,6 @@ REPORT_TIER_SENTENCES = {
                    "Keep the receipts."),
     "full": N_("A full report: what you did, who took part, and an overview of all costs with the receipts."),
 }
-PLAN_IDS = ("plan", "pitch")                 # the application's description of the activity
-PEOPLE_IDS = ("participants", "people_reached")
-HAPPENED_IDS = ("what_happened", "plan", "pitch", "story")
 
 
 # ---- text helpers --------------------------------------------------------------------------
@@ -233,25 +235,9 @@ def _answer_notes(w: _Writer, answer: Answer) -> str:
 
 def _plain_value(w: _Writer, question: Question | None, value) -> str:
     """A simple answer value as text for the document locale."""
-    _ = w._
-    qtype = question.type if question else None
     if value is None or value == "" or value == []:
-        return _("No answer")
-    if qtype == QuestionType.money or isinstance(value, Decimal):
-        return w.money(value) if _decimal(value) is not None else _safe(value)
-    if isinstance(value, bool):
-        return _safe(value)
-    if isinstance(value, int):
-        return i18n.format_number(value, w.locale)
-    if isinstance(value, date):
-        return w.day(value)
-    if question is not None and qtype in (QuestionType.choice, QuestionType.multi_choice):
-        labels = {c.value: c.label for c in question.choices}
-        values = value if isinstance(value, list) else [value]
-        return ", ".join(_(labels[v]) if v in labels else _safe(v) for v in values)
-    if isinstance(value, list):
-        return ", ".join(_safe(v) for v in value)
-    return _safe(value)
+        return w._("No answer")
+    return _safe(answer_types.as_text(question, value, w.locale, w._))
 
 
 def _budget_table(w: _Writer, lines: list[BudgetLine], language: str | None) -> None:
@@ -319,14 +305,14 @@ def _find_question(form: Form | None, question_id: str) -> Question | None:
 
 
 def _group_name(application: Application) -> tuple[str, str | None]:
-    answer = application.answers.get("group_name")
+    answer = answer_by_role(application.answers, Role.group_name)
     if answer is None or not answer.value:
         return "—", None
     return _safe(answer.value), answer.language
 
 
 def _status_label(w: _Writer, status: Status) -> str:
-    return w._(STATUS_LABELS.get(status, str(status)))
+    return w._(workflow.officer_label(status))
 
 
 # ---- application ------------------------------------------------------------------------------
@@ -381,31 +367,15 @@ def decision_letter_docx(application: Application, fund: Fund, decision: Decisio
     w.label(_("About: your application to {fund}").format(fund=_safe(fund.name)), bold=True)
     w.label(_("Dear {name},").format(name=group if group != "—" else _("applicant")))
 
-    if decision.outcome == "grant":
-        asked = application.answers.get("amount_asked")
-        amount = decision.amount_eur if decision.amount_eur is not None else (asked.value if asked else None)
-        w.label(_("Good news! You will get {amount} for your plan.").format(amount=w.money(amount)))
-        if decision.conditions:
-            w.label(_("Our conditions:"), bold=True)
-            w.para(_safe(decision.conditions))
-        if decision.payment == "advance":
-            w.label(_("We pay the money before your activity starts."))
-        elif decision.payment == "after_report":
-            w.label(_("We pay the money after you send us your report."))
-        if decision.report_tier in REPORT_TIER_SENTENCES:
-            w.label(_("When your activity is over, we ask for:"))
-            w.label(_(REPORT_TIER_SENTENCES[decision.report_tier]))
-    elif decision.outcome == "refuse":
-        w.label(_("We are sorry. You will not get money from {fund} this time.").format(fund=_safe(fund.name)))
-        if decision.reason:
-            w.label(_("Why:"), bold=True)
-            w.para(_safe(decision.reason))
-    else:  # refer
-        w.label(_("We think your plan fits better with another fund or organisation:"))
-        w.para(_safe(decision.referred_to) or "—", bold=True)
-        if decision.reason:
-            w.label(_("Why:"), bold=True)
-            w.para(_safe(decision.reason))
+    match decision.outcome:
+        case Outcome.grant:
+            _letter_grant(w, application, decision)
+        case Outcome.refuse:
+            _letter_refuse(w, fund, decision)
+        case Outcome.refer:
+            _letter_refer(w, decision)
+        case _ as never:
+            assert_never(never)
 
     if suggestions:
         w.label(_("Other funds you could try:"), bold=True)
@@ -419,6 +389,40 @@ def decision_letter_docx(application: Application, fund: Fund, decision: Decisio
     if decision.officer:
         w.para(sender)
     return w.to_bytes()
+
+
+def _letter_grant(w: _Writer, application: Application, decision: Decision) -> None:
+    _ = w._
+    asked = answer_by_role(application.answers, Role.amount_asked)
+    amount = decision.amount_eur if decision.amount_eur is not None else (asked.value if asked else None)
+    w.label(_("Good news! You will get {amount} for your plan.").format(amount=w.money(amount)))
+    if decision.conditions:
+        w.label(_("Our conditions:"), bold=True)
+        w.para(_safe(decision.conditions))
+    if decision.payment == "advance":
+        w.label(_("We pay the money before your activity starts."))
+    elif decision.payment == "after_report":
+        w.label(_("We pay the money after you send us your report."))
+    if decision.report_tier in REPORT_TIER_SENTENCES:
+        w.label(_("When your activity is over, we ask for:"))
+        w.label(_(REPORT_TIER_SENTENCES[decision.report_tier]))
+
+
+def _letter_refuse(w: _Writer, fund: Fund, decision: Decision) -> None:
+    _ = w._
+    w.label(_("We are sorry. You will not get money from {fund} this time.").format(fund=_safe(fund.name)))
+    if decision.reason:
+        w.label(_("Why:"), bold=True)
+        w.para(_safe(decision.reason))
+
+
+def _letter_refer(w: _Writer, decision: Decision) -> None:
+    _ = w._
+    w.label(_("We think your plan fits better with another fund or organisation:"))
+    w.para(_safe(decision.referred_to) or "—", bold=True)
+    if decision.reason:
+        w.label(_("Why:"), bold=True)
+        w.para(_safe(decision.reason))
 
 
 # ---- report ------------------------------------------------------------------------------------
@@ -443,13 +447,19 @@ def _application_form(fund: Fund) -> Form | None:
 
 
 def _spending_lines(application: Application) -> list[BudgetLine]:
-    spending = application.report_answers.get("spending")
+    spending = answer_by_role(application.report_answers, Role.budget, _report_questions())
     if spending is not None and isinstance(spending.value, list) and all(isinstance(v, BudgetLine) for v in spending.value):
         return list(spending.value)
-    budget = application.answers.get("budget")
+    budget = answer_by_role(application.answers, Role.budget)
     if budget is not None and isinstance(budget.value, list):
         return [line for line in budget.value if isinstance(line, BudgetLine)]
     return []
+
+
+def _report_questions() -> Form:
+    from steunwijzer.forms import load_form
+
+    return load_form("report_questions")
 
 
 def report_docx(application: Application, report_form: Form | None, fund: Fund, locale: str,
@@ -472,10 +482,19 @@ def report_docx(application: Application, report_form: Form | None, fund: Fund, 
 
     # Plan | What happened: the plan itself, then every report answer that shares an id with an
     # application answer (the report form decides which ones by reusing the ids).
-    shown: set[str] = {"spending", "photos", *PEOPLE_IDS}
+    planned_people = answer_by_role(application.answers, Role.participants, app_form)
+    def by_role(role: Role):  # the given report form's question for a role, else the shipped form's
+        return (answer_by_role(report, role, report_form) if report_form else None) or answer_by_role(report, role, _report_questions())
+
+    reached = by_role(Role.participants)
+    spending = by_role(Role.budget)
+    shown: set[str] = {a.question_id for a in (reached, spending) if a is not None}
+    shown |= {q.id for q in (report_form.questions if report_form else []) if q.type == QuestionType.photos}
     rows = []
-    plan_id = next((qid for qid in PLAN_IDS if qid in application.answers), None)
-    happened_id = next((qid for qid in HAPPENED_IDS if qid in report), None)
+    plan = answer_by_role(application.answers, Role.description, app_form)
+    happened = by_role(Role.description)
+    plan_id = plan.question_id if plan else None
+    happened_id = happened.question_id if happened else None
     if plan_id or happened_id:
         left = _text_of(w, _find_question(app_form, plan_id) if plan_id else None, application.answers.get(plan_id) if plan_id else None)
         right = _text_of(w, _find_question(report_form, happened_id) if happened_id else None, report.get(happened_id) if happened_id else None)
@@ -488,10 +507,9 @@ def report_docx(application: Application, report_form: Form | None, fund: Fund, 
         label = _question_text(w, report_form, qid) if report_form is not None else _question_text(w, app_form, qid)
         rows.append([(label, w.locale), _text_of(w, _find_question(app_form, qid), application.answers[qid]),
                      _text_of(w, _find_question(report_form, qid), answer)])
-    planned = application.answers.get("participants")
-    reached = next((report[qid] for qid in PEOPLE_IDS if qid in report), None)
-    if planned is not None or reached is not None:
-        rows.append([(_("People reached"), w.locale), _text_of(w, _find_question(app_form, "participants"), planned),
+    if planned_people is not None or reached is not None:
+        planned_question = _find_question(app_form, planned_people.question_id) if planned_people else None
+        rows.append([(_("People reached"), w.locale), _text_of(w, planned_question, planned_people),
                      _text_of(w, _find_question(report_form, reached.question_id) if reached else None, reached)])
     if rows:
         w.heading(_("Plan and what happened"))
@@ -506,7 +524,7 @@ def report_docx(application: Application, report_form: Form | None, fund: Fund, 
         for line in lines:
             spent = line.spent
             difference = w.money(line.amount - spent) if spent is not None else "—"
-            table_rows.append([(_safe(line.item), report.get("spending").language if report.get("spending") else None),
+            table_rows.append([(_safe(line.item), spending.language if spending else None),
                                (w.money(line.amount), w.locale), (w.money(spent) if spent is not None else "—", w.locale),
                                (difference, w.locale)])
         table_rows.append([(_("Total"), w.locale), (w.money(planned_total), w.locale), (w.money(spent_total), w.locale),

@@ -53,10 +53,10 @@ def _write(path: Path, data: bytes) -> int:
 def cmd_render_application(args: argparse.Namespace, db) -> int:
     from steunwijzer.config import get_settings
     from steunwijzer.documents import application_docx
-    from steunwijzer.forms import form_for_fund, load_form
+    from steunwijzer.forms import application_form
 
     application, fund = _load(db, args.id)
-    form = form_for_fund(load_form("application"), fund)
+    form = application_form(fund)
     return _write(args.output, application_docx(application, form, fund, args.locale or "nl", get_settings().municipality))
 
 
@@ -76,17 +76,14 @@ def cmd_render_decision(args: argparse.Namespace, db) -> int:
 
 
 def cmd_render_report(args: argparse.Namespace, db) -> int:
-    from steunwijzer.documents import report_docx
-    from steunwijzer.forms import FORMS_DIR, load_form
+    from steunwijzer import reports
 
-    application, fund = _load(db, args.id)
-    tier = application.decision.report_tier if application.decision else None
-    # forms/report_<tier>.yaml is optional: without it the report shows question ids.
-    report_form = load_form(f"report_{tier}") if tier and (FORMS_DIR / f"report_{tier}.yaml").exists() else None
     photos = []
     for path in args.photo:
         try:
             photos.append((path.read_bytes(), path.name))
         except OSError as exc:
             raise SteunwijzerError("Cannot read {path}: {detail}", path=str(path), detail=exc.strerror or str(exc)) from None
-    return _write(args.output, report_docx(application, report_form, fund, args.locale or "nl", photos))
+    with db.session() as s:
+        data = reports.report_document(s, args.id, args.locale or "nl", extra_photos=photos)
+    return _write(args.output, data)

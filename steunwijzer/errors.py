@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 
+class Msg(str):
+    """A parameter that is itself a msgid (a question's text, a label): translated with the rest."""
+
+
 class SteunwijzerError(Exception):
-    """Base error: `msgid` is a translation key, `params` fill its {placeholders}."""
+    """Base error: `msgid` is a translation key, `params` fill its {placeholders}. A parameter
+    that is itself an error or a `Msg` is translated too, so a nested message never stays English."""
 
     def __init__(self, msgid: str, **params: object) -> None:
         super().__init__(msgid.format(**params) if params else msgid)
@@ -13,7 +18,17 @@ class SteunwijzerError(Exception):
 
     def translated(self, gettext) -> str:
         text = gettext(self.msgid)
-        return text.format(**self.params) if self.params else text
+        if not self.params:
+            return text
+        return text.format(**{k: _translate(v, gettext) for k, v in self.params.items()})
+
+
+def _translate(value: object, gettext) -> object:
+    if isinstance(value, SteunwijzerError):
+        return value.translated(gettext)
+    if isinstance(value, Msg):
+        return gettext(value)
+    return value
 
 
 class InvalidInput(SteunwijzerError):

@@ -14,10 +14,10 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from steunwijzer import applications, audit
+from steunwijzer import answer_types, applications, audit
 from steunwijzer.errors import InvalidInput
 from steunwijzer.models import BankAccount, BudgetLine, Contact, Decision, Message, Status, StatusChange
-from steunwijzer.store import AnswerRow, ApplicationRow, DecisionRow, MessageRow, StatusChangeRow
+from steunwijzer.store import ApplicationRow, DecisionRow, MessageRow, StatusChangeRow
 
 FORMAT = "steunwijzer.application/1"
 
@@ -77,7 +77,7 @@ class ApplicationExport(_Tagged):
 
 
 def _export_answers(answers) -> dict:
-    return {qid: {"value": applications.value_to_json(a.value), "language": a.language, "source": a.source}
+    return {qid: {"value": answer_types.to_json(a.value), "language": a.language, "source": a.source}
             for qid, a in sorted(answers.items())}
 
 
@@ -103,15 +103,11 @@ def import_application(session: Session, data: dict, secret_key: bytes, actor: s
                            field=".".join(map(str, err["loc"])) or "-", detail=err["msg"]) from None
     app, code = applications.start(session, parsed.fund_id, parsed.locale, secret_key, route=parsed.route, profile=parsed.profile)
     row = session.get(ApplicationRow, app.id)
+    # the same save path as the group's own answers (the draft accepts them; the status comes last)
     for form, answers in (("application", parsed.answers), ("report", parsed.report_answers)):
         for qid, answer in answers.items():
-            value = applications.value_from_json(answer.value.model_dump(mode="json"))
-            session.add(AnswerRow(application_id=app.id, form=form, question_id=qid, value=applications.value_to_json(value),
-                                  language=answer.language, source=answer.source))
-            if form == "application" and qid == "group_name":
-                row.group_name = value
-            if form == "application" and qid == "amount_asked":
-                row.amount_asked = value
+            value = answer_types.from_json(answer.value.model_dump(mode="json"))
+            applications.save_answer(session, app.id, qid, value, language=answer.language, source=answer.source, form=form)
     # history replaces the fresh "draft" entry that start() wrote
     for change in session.scalars(select(StatusChangeRow).where(StatusChangeRow.application_id == app.id)):
         session.delete(change)
@@ -129,7 +125,6 @@ def import_application(session: Session, data: dict, secret_key: bytes, actor: s
     row.status = parsed.status
     row.created_at = parsed.created_at or row.created_at
     row.submitted_at, row.consent_at = parsed.submitted_at, parsed.consent_at
-    row.language = next((a.language for q, a in parsed.answers.items() if q in ("who_you_are", "plan", "pitch") and a.language), None)
     audit.record(session, actor, "application.import", application_id=app.id)
     return app.id, code
 

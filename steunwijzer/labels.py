@@ -1,18 +1,7 @@
-"""Labels (English msgids) for values the core keeps as codes; pages and documents translate them."""
+"""Labels (English msgids) for values the core keeps as codes; pages and documents translate them.
+Status labels live with the workflow table (steunwijzer.workflow)."""
 
 from steunwijzer.i18n import N_
-
-STATUS_LABELS = {
-    "draft": N_("Draft"),
-    "submitted": N_("Sent, waiting for the officer"),
-    "waiting_for_group": N_("Waiting for the group"),
-    "granted": N_("Granted"),
-    "refused": N_("Refused"),
-    "referred": N_("Referred"),
-    "report_submitted": N_("Report sent"),
-    "closed": N_("Closed"),
-    "withdrawn": N_("Withdrawn"),
-}
 
 PAYMENT_LABELS = {"advance": N_("In advance"), "after_report": N_("After the report")}
 TIER_LABELS = {

@@ -54,11 +54,15 @@ class YesNoUnknown(StrEnum):
     unknown = "unknown"
 
 
+# The reports a grant can ask, lightest first (steunwijzer.accountability decides which).
+ReportTier = Literal["story", "spending", "full"]
+
+
 class ReportTierRule(Strict):
     """Up to and including `up_to_eur` (None: no upper bound) a grant needs report `tier`."""
 
     up_to_eur: Money | None = None
-    tier: Literal["story", "spending", "full"]
+    tier: ReportTier
 
 
 THEMES = ("meeting", "neighbourhood", "green", "care", "poverty", "youth", "culture", "sport",
@@ -106,10 +110,6 @@ class Fund(Strict):
         return value
 
 
-class Catalogue(Strict):
-    funds: list[Fund]
-
-
 # ---- forms -----------------------------------------------------------------------------
 
 class QuestionType(StrEnum):
@@ -125,6 +125,20 @@ class QuestionType(StrEnum):
     contact = "contact"        # name, phone and/or e-mail
     bank = "bank"              # IBAN + holder, or a penvoerder
     photos = "photos"
+
+
+class Role(StrEnum):
+    """What a question means to the code (the queue, letters, warnings, reports), so that no
+    code looks a question up by its id."""
+
+    group_name = "group_name"
+    description = "description"      # what the group wants to do (the plan, or the pitch)
+    participants = "participants"
+    budget = "budget"
+    amount_asked = "amount_asked"
+    contact = "contact"
+    bank = "bank"
+    when_where = "when_where"
 
 
 class Choice(Strict):
@@ -145,7 +159,8 @@ class Question(Strict):
     choices: list[Choice] = Field(default_factory=list)
     spoken: bool = Field(True, description="May be answered by voice (open text questions).")
     pitch: bool = Field(False, description="Covered by the spoken pitch when the group takes that route.")
-    tier: Literal["story", "spending", "full"] | None = Field(None, description="Report questions: the lightest report that asks it.")
+    tier: ReportTier | None = Field(None, description="Report questions: the lightest report that asks it.")
+    role: Role | None = Field(None, description="What the question means to the code (the pitch and the plan share `description`).")
 
     @property
     def is_open_text(self) -> bool:
@@ -165,6 +180,13 @@ class Form(Strict):
             return list(self.questions)
         rest = [q for q in self.questions if not q.pitch]
         return [rest[0], self.pitch, *rest[1:]] if rest else [self.pitch]
+
+    def with_role(self, role: Role) -> list[Question]:
+        return [q for q in [*self.questions, *([self.pitch] if self.pitch else [])] if q.role == role]
+
+    def by_role(self, role: Role) -> Question | None:
+        found = self.with_role(role)
+        return found[0] if found else None
 
     def question(self, question_id: str) -> Question:
         for q in [*self.questions, *([self.pitch] if self.pitch else [])]:
@@ -237,14 +259,20 @@ class Message(BaseModel):
     created_at: datetime | None = None
 
 
+class Outcome(StrEnum):
+    grant = "grant"
+    refuse = "refuse"
+    refer = "refer"
+
+
 class Decision(BaseModel):
-    outcome: Literal["grant", "refuse", "refer"]
+    outcome: Outcome
     amount_eur: Money | None = None
     conditions: str | None = None
     payment: Literal["advance", "after_report"] | None = None
     reason: str | None = None
     referred_to: str | None = None
-    report_tier: Literal["story", "spending", "full"] | None = None
+    report_tier: ReportTier | None = None
     officer: str | None = None
     created_at: datetime | None = None
 

@@ -8,11 +8,13 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from steunwijzer import accountability, applications, audit
-from steunwijzer.errors import InvalidInput, NotAllowed, NotFound
-from steunwijzer.forms import clean_text, load_form
-from steunwijzer.models import Application, BudgetLine, Form, Officer, Status
+from steunwijzer import accountability, applications, audit, forms, workflow
+from steunwijzer.access import check_access
+from steunwijzer.errors import InvalidInput, Msg, NotAllowed, NotFound
+from steunwijzer.models import Application, BudgetLine, Form, Officer, QuestionType, Role
 from steunwijzer.store import ApplicationRow, MessageRow, PhotoRow, ReportRow, utcnow
+from steunwijzer.text import clean_text
+from steunwijzer.workflow import Action
 
 PHOTO_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/heic": "heic", "image/heif": "heic"}
 MAX_PHOTOS = 12
@@ -20,7 +22,7 @@ MAX_PHOTOS = 12
 
 def report_form(tier: str) -> Form:
     """The report questions for a tier: a lighter report asks fewer questions."""
-    form = load_form("report_questions")
+    form = forms.load_form("report_questions")
     return form.model_copy(update={"questions": [q for q in form.questions
                                                  if accountability.tier_includes(tier, q.tier or "story")]})
 
@@ -43,29 +45,17 @@ def get_report(session: Session, application_id: int) -> ReportRow:
 
 def planned_spending(application: Application) -> list[BudgetLine]:
     """The budget lines of the plan, with what was spent so far (prefill for the report)."""
-    saved = application.report_answers.get("spending")
-    if saved and saved.value:
+    saved = next((a for a in application.report_answers.values()
+                  if isinstance(a.value, list) and a.value and isinstance(a.value[0], BudgetLine)), None)
+    if saved is not None:
         return saved.value
-    planned = application.answers.get("budget")
-    return [line.model_copy(update={"spent": None}) for line in (planned.value if planned else [])]
+    planned = forms.value_by_role(application.answers, Role.budget) or []
+    return [line.model_copy(update={"spent": None}) for line in planned]
 
 
-def validate_spending(lines: list[BudgetLine], spent_texts: list[str], locale: str, required: bool = True) -> list[BudgetLine]:
-    from steunwijzer import i18n
-
-    result = []
-    for number, (line, text) in enumerate(zip(lines, spent_texts), start=1):
-        if not str(text or "").strip():
-            if required:
-                raise InvalidInput("Line {n}: {problem}", n=number, problem=InvalidInput("Please fill in an amount."))
-            result.append(line)
-            continue
-        try:
-            spent = i18n.parse_money(str(text), locale)
-        except InvalidInput as exc:
-            raise InvalidInput("Line {n}: {problem}", n=number, problem=exc) from None
-        result.append(line.model_copy(update={"spent": spent}))
-    return result
+def spending_raw(lines: list[BudgetLine], spent_texts: list[str]) -> list[dict]:
+    """The planned lines with what the group typed as spent, as the spending validator takes them."""
+    return [{"item": line.item, "amount": line.amount, "spent": text} for line, text in zip(lines, spent_texts)]
 
 
 def add_photo(session: Session, application_id: int, data: bytes, mime: str, filename: str | None, max_bytes: int) -> int:
@@ -107,40 +97,70 @@ def photos(session: Session, application_id: int) -> list[PhotoRow]:
 
 
 def missing_answers(application: Application, form: Form) -> list[str]:
-    return [q.id for q in form.questions if q.required and q.type != "photos" and application.report_answers.get(q.id) is None]
+    return [q.id for q in form.questions if q.required and q.type != QuestionType.photos and application.report_answers.get(q.id) is None]
 
 
-def submit_report(session: Session, application_id: int, tier: str) -> None:
-    app = applications.load(session, application_id)
-    if app.status != Status.granted:
-        raise NotAllowed("There is no report to send for this application.")
-    form = report_form(tier)
-    if missing_answers(app, form):
-        raise InvalidInput("Some questions still need an answer.")
-    if any(q.type == "photos" and q.required for q in form.questions) and not photos(session, application_id):
-        raise InvalidInput("Please add the receipts or a financial statement.")
+def _report_step(session: Session, application_id: int, action: Action, actor: str, note: str | None = None) -> ReportRow:
+    """Move the report by its own table, and the application with it."""
     row = get_report(session, application_id)
-    row.status, row.submitted_at = "submitted", utcnow()
-    applications.transition(session, application_id, Status.report_submitted, actor="group")
+    target = workflow.report_target(row.status, action)
+    if target is None:
+        raise NotAllowed("There is no report to send for this application.")
+    applications.step(session, application_id, action, actor=actor, note=note)
+    row.status = target
+    return row
+
+
+def send_report(session: Session, application_id: int, given: dict[str, dict], locale: str) -> None:
+    """The use case "the group sends its report": every answer checked and stored, then sent.
+
+    `given` maps question id → {"raw": what was typed, and optionally "language", "source",
+    "audio_id"}. A wrong answer is refused with its question, in one message."""
+    app = applications.load(session, application_id)
+    if not workflow.may(app, Action.report, "group"):
+        raise NotAllowed("There is no report to send for this application.")
+    row = get_report(session, application_id)
+    form = report_form(row.tier)
+    for question in form.questions:
+        if question.type == QuestionType.photos or question.id not in given:
+            continue
+        answer = given[question.id]
+        try:
+            applications.give_answer(session, application_id, question, answer["raw"], locale, form="report",
+                                     language=answer.get("language"), source=answer.get("source", "typed"),
+                                     audio_id=answer.get("audio_id"))
+        except InvalidInput as exc:
+            raise InvalidInput("{question}: {problem}", question=Msg(question.text), problem=exc) from None
+    if missing_answers(applications.load(session, application_id), form):
+        raise InvalidInput("Some questions still need an answer.")
+    if any(q.type == QuestionType.photos and q.required for q in form.questions) and not photos(session, application_id):
+        raise InvalidInput("Please add the receipts or a financial statement.")
+    _report_step(session, application_id, Action.report, actor="group").submitted_at = utcnow()
+
+
+def report_document(session: Session, application_id: int, locale: str, extra_photos=()) -> bytes:
+    """The report as .docx: its tier's questions, and the stored photos with their file names."""
+    from steunwijzer import documents, funds
+
+    app = applications.load(session, application_id)
+    row = session.scalar(select(ReportRow).where(ReportRow.application_id == application_id))
+    pictures = [(p.data, p.filename or f"photo-{p.id}") for p in photos(session, application_id)]
+    return documents.report_docx(app, report_form(row.tier) if row else None, funds.get_fund(session, app.fund_id), locale,
+                                 [*pictures, *extra_photos])
 
 
 def approve_report(session: Session, officer: Officer, application_id: int) -> None:
-    from steunwijzer import review
-
-    review.check_access(session, officer, application_id)
-    row = get_report(session, application_id)
-    row.status, row.approved_at, row.approved_by = "approved", utcnow(), officer.username
-    applications.transition(session, application_id, Status.closed, actor=officer.username, note="report approved")
+    check_access(session, officer, application_id)
+    row = _report_step(session, application_id, Action.approve_report, actor=officer.username, note="report approved")
+    row.approved_at, row.approved_by = utcnow(), officer.username
+    audit.record(session, officer.username, "report.approve", application_id=application_id)
 
 
 def ask_about_report(session: Session, officer: Officer, application_id: int, text: str) -> None:
-    from steunwijzer import review
-
-    review.check_access(session, officer, application_id)
+    check_access(session, officer, application_id)
     body = clean_text(text)
     if not body:
         raise InvalidInput("Please write your question.")
     session.add(MessageRow(application_id=application_id, sender="officer", author=officer.username, text=body, language="nl"))
-    get_report(session, application_id).status = "draft"
-    applications.transition(session, application_id, Status.granted, actor=officer.username, note="question about the report")
+    _report_step(session, application_id, Action.ask_about_report, actor=officer.username, note="question about the report")
     audit.record(session, officer.username, "report.ask", application_id=application_id)

@@ -1,47 +1,60 @@
-"""Retention: audio and personal data of finished applications are deleted after the retention
-period. A skeleton (fund, status, amounts, dates) stays for the municipality's statistics."""
+"""Retention: what the privacy text promises to forget, and when.
+
+- finished applications (closed, refused, referred, withdrawn), `STEUNWIJZER_RETENTION_DAYS` after
+  they finished;
+- drafts nobody touched for `STEUNWIJZER_DRAFT_RETENTION_DAYS`;
+- grants whose report never came, `STEUNWIJZER_RETENTION_DAYS` after the report was due.
+Each goes through `applications.forget`, so a purge forgets exactly what a deletion on request
+forgets; a skeleton without personal data (fund, status, amounts, dates) stays for statistics."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from steunwijzer import audit
-from steunwijzer.applications import FINISHED
-from steunwijzer.store import AnswerRow, ApplicationRow, AudioRow, MessageRow, PhotoRow, utcnow
+from steunwijzer import applications, audit, workflow
+from steunwijzer.models import Status
+from steunwijzer.store import ApplicationRow, utcnow
+from steunwijzer.workflow import Action
 
 
-def due_for_purge(session: Session, retention_days: int, now: datetime | None = None) -> list[int]:
-    cutoff = (now or utcnow()) - timedelta(days=retention_days)
-    return list(session.scalars(select(ApplicationRow.id).where(
-        ApplicationRow.status.in_([str(s) for s in FINISHED]), ApplicationRow.closed_at.is_not(None),
-        ApplicationRow.closed_at < cutoff, ApplicationRow.group_name.is_not(None) | ApplicationRow.id.in_(
-            select(AnswerRow.application_id)))))
+def due_for_purge(session: Session, retention_days: int, draft_days: int, now: datetime | None = None) -> list[int]:
+    now = now or utcnow()
+    finished_before = now - timedelta(days=retention_days)
+    untouched_before = now - timedelta(days=draft_days)
+    still_personal = ~ApplicationRow.resume_hash.like("%d:%")  # not yet deleted or purged
+    return list(session.scalars(select(ApplicationRow.id).where(still_personal, or_(
+        and_(ApplicationRow.status.in_([str(s) for s in workflow.FINISHED]), ApplicationRow.closed_at < finished_before),
+        and_(ApplicationRow.status == Status.draft, ApplicationRow.updated_at < untouched_before),
+        and_(ApplicationRow.status == Status.granted, ApplicationRow.report_due < finished_before.date()),
+    )).order_by(ApplicationRow.id)))
 
 
-def purge(session: Session, retention_days: int, dry_run: bool = False, now: datetime | None = None, actor: str = "purge") -> dict:
-    """Delete what the retention period no longer allows to keep. Returns counts of what went."""
-    ids = due_for_purge(session, retention_days, now)
-    counts = {"applications": len(ids), "answers": 0, "audio": 0, "photos": 0, "messages": 0}
-    if not ids or dry_run:
+def purge(session: Session, retention_days: int, draft_days: int = 90, dry_run: bool = False,
+          now: datetime | None = None, actor: str = "purge") -> dict:
+    """Forget what the retention periods no longer allow to keep. Returns counts of what goes
+    (a dry run counts exactly what a real run deletes)."""
+    due = due_for_purge(session, retention_days, draft_days, now)
+    ids = sorted({v for application_id in due for v in applications.versions(session, application_id)})
+    counts = applications.personal_data_counts(session, ids)
+    if dry_run or not ids:
         return counts
-    for name, table in (("answers", AnswerRow), ("messages", MessageRow), ("audio", AudioRow), ("photos", PhotoRow)):
-        counts[name] = session.execute(delete(table).where(table.application_id.in_(ids))).rowcount or 0
-    for row in session.scalars(select(ApplicationRow).where(ApplicationRow.id.in_(ids))):
-        row.group_name = None
-        row.profile = {}
-        row.resume_hash = f"purged:{row.id}"
-        audit.record(session, actor, "application.purge", application_id=row.id)
-    audit.record(session, actor, "purge", retention_days=retention_days, **counts)
+    done: set[int] = set()
+    for application_id in due:
+        if application_id not in done:
+            applications.forget(session, application_id, actor=actor, reason="retention period passed", action=Action.purge)
+            done.update(applications.versions(session, application_id))
+    audit.record(session, actor, "purge", retention_days=retention_days, draft_days=draft_days, **counts)
     return counts
 
 
 def register(sub) -> None:
-    p = sub.add_parser("purge", help="Delete audio and personal data of finished applications after the retention period.",
-                       description="Delete audio and personal data of finished applications whose retention period "
-                                   "(STEUNWIJZER_RETENTION_DAYS) has passed. What is removed is written to the audit log.")
+    p = sub.add_parser("purge", help="Forget applications whose retention period has passed.",
+                       description="Forget finished applications after STEUNWIJZER_RETENTION_DAYS, drafts untouched for "
+                                   "STEUNWIJZER_DRAFT_RETENTION_DAYS, and grants whose report is that long overdue: answers, "
+                                   "recordings, photos, messages and the personal parts of decisions. Each is written to the audit log.")
     p.add_argument("--dry-run", action="store_true", help="Only count what would be deleted.")
     p.add_argument("--days", type=int, help="Override the retention period in days.")
     p.set_defaults(handler=_cli)
@@ -50,9 +63,12 @@ def register(sub) -> None:
 def _cli(args, db) -> int:
     from steunwijzer.config import get_settings
 
-    days = args.days if args.days is not None else get_settings().retention_days
+    settings = get_settings()
+    days = args.days if args.days is not None else settings.retention_days
     with db.session() as s:
-        counts = purge(s, days, dry_run=args.dry_run)
+        counts = purge(s, days, settings.draft_retention_days, dry_run=args.dry_run)
+    if not args.dry_run:
+        db.checkpoint()
     verb = "Would delete" if args.dry_run else "Deleted"
     print(f"{verb}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
     return 0

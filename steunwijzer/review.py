@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
+from typing import assert_never
+
+from pydantic import BaseModel, ConfigDict
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from steunwijzer import applications, audit
-from steunwijzer.errors import InvalidInput, NotAllowed, NotFound
-from steunwijzer.forms import clean_text, load_form
-from steunwijzer.models import Application, Decision, Officer, Status
-from steunwijzer.store import ApplicationRow, DecisionRow, FundRow, MessageRow, utcnow
+from steunwijzer import applications, audit, workflow
+from steunwijzer.access import check_access, handled_fund_ids
+from steunwijzer.errors import InvalidInput, NotAllowed
+from steunwijzer.forms import load_form
+from steunwijzer.models import Application, Decision, Officer, Outcome, Status
+from steunwijzer.store import ApplicationRow, DecisionRow, MessageRow, utcnow
+from steunwijzer.text import clean_text
+from steunwijzer.workflow import Action
 
-QUEUE_STATUSES = (Status.submitted, Status.waiting_for_group, Status.granted, Status.report_submitted,
-                  Status.refused, Status.referred, Status.closed)
 PAGE_SIZE = 25
 MAX_MESSAGE = 4000
 
@@ -23,23 +28,6 @@ MAX_MESSAGE = 4000
 def common_questions() -> dict[str, str]:
     """Template key → English msgid of the question (translated for each reader)."""
     return {q.id: q.text for q in load_form("common_questions").questions}
-
-
-# ---- permissions --------------------------------------------------------------------------
-
-def handled_fund_ids(session: Session, officer: Officer) -> list[str]:
-    """The funds whose applications this officer may see: assigned ones, else all in-app funds."""
-    if officer.fund_ids and not officer.is_admin:
-        return list(officer.fund_ids)
-    return list(session.scalars(select(FundRow.id).where(FundRow.in_app)))
-
-
-def check_access(session: Session, officer: Officer, application_id: int) -> ApplicationRow:
-    row = session.get(ApplicationRow, application_id)
-    if row is None or row.status == Status.draft or row.fund_id not in handled_fund_ids(session, officer):
-        # the same answer for "does not exist" and "not yours"
-        raise NotFound("This application does not exist or is not yours to see.")
-    return row
 
 
 # ---- the queue ----------------------------------------------------------------------------
@@ -57,7 +45,7 @@ class QueueFilter:
 
 def _queue_query(session: Session, officer: Officer, flt: QueueFilter):
     query = select(ApplicationRow).where(ApplicationRow.fund_id.in_(handled_fund_ids(session, officer)),
-                                         ApplicationRow.status != Status.draft)
+                                         ApplicationRow.status.in_([str(s) for s in workflow.IN_QUEUE]))
     if flt.statuses:
         query = query.where(ApplicationRow.status.in_([str(s) for s in flt.statuses]))
     if flt.fund_id:
@@ -72,23 +60,39 @@ def _queue_query(session: Session, officer: Officer, flt: QueueFilter):
     if text:
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         conditions = [ApplicationRow.group_name.ilike(pattern, escape="\\")]
-        if text.isdigit():
-            conditions.append(ApplicationRow.id == int(text))
+        number = text.removeprefix("#").strip()
+        if number.isascii() and number.isdigit() and len(number) < 10:
+            conditions.append(ApplicationRow.id == int(number))
         query = query.where(or_(*conditions))
     return query
 
 
-def queue(session: Session, officer: Officer, flt: QueueFilter, page_size: int = PAGE_SIZE) -> tuple[list[ApplicationRow], int]:
+class QueueItem(BaseModel):
+    """One line of the officers' queue (a read model: no ORM row leaves the core)."""
+
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    status: Status
+    fund_id: str
+    group_name: str | None
+    amount_asked: Decimal | None
+    language: str | None
+    submitted_at: datetime | None
+    updated_at: datetime | None
+    report_due: date | None
+
+
+def queue(session: Session, officer: Officer, flt: QueueFilter, page_size: int = PAGE_SIZE) -> tuple[list[QueueItem], int]:
     """One page of the queue, newest first, and the total count."""
     query = _queue_query(session, officer, flt)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = list(session.scalars(query.order_by(ApplicationRow.submitted_at.desc(), ApplicationRow.id.desc())
-                                .limit(page_size).offset(max(flt.page, 0) * page_size)))
-    return rows, total
+    rows = session.scalars(query.order_by(ApplicationRow.submitted_at.desc(), ApplicationRow.id.desc())
+                           .limit(page_size).offset(max(flt.page, 0) * page_size))
+    return [QueueItem.model_validate(r) for r in rows], total
 
 
-def queue_for_export(session: Session, officer: Officer, flt: QueueFilter) -> list[ApplicationRow]:
-    rows = list(session.scalars(_queue_query(session, officer, flt).order_by(ApplicationRow.id)))
+def queue_for_export(session: Session, officer: Officer, flt: QueueFilter) -> list[QueueItem]:
+    rows = [QueueItem.model_validate(r) for r in session.scalars(_queue_query(session, officer, flt).order_by(ApplicationRow.id))]
     audit.record(session, officer.username, "applications.export_csv", count=len(rows))
     return rows
 
@@ -103,7 +107,7 @@ def open_application(session: Session, officer: Officer, application_id: int) ->
 
 def ask_group(session: Session, officer: Officer, application_id: int, template_key: str | None, text: str | None) -> None:
     """A question to the group: a common one (translated for them) or free text (shown as written)."""
-    row = check_access(session, officer, application_id)
+    check_access(session, officer, application_id)
     templates = common_questions()
     if template_key:
         if template_key not in templates:
@@ -117,8 +121,7 @@ def ask_group(session: Session, officer: Officer, application_id: int, template_
             raise InvalidInput("Your answer is too long. Use at most {n} characters (now {count}).", n=MAX_MESSAGE, count=len(body))
     session.add(MessageRow(application_id=application_id, sender="officer", author=officer.username,
                            template_key=template_key or None, text=body, language=None if template_key else "nl"))
-    if row.status != Status.waiting_for_group:
-        applications.transition(session, application_id, Status.waiting_for_group, actor=officer.username)
+    applications.step(session, application_id, Action.ask, actor=officer.username)
     audit.record(session, officer.username, "application.ask", application_id=application_id, template=template_key or "free")
 
 
@@ -126,7 +129,7 @@ def answer_officer(session: Session, application_id: int, text: str, language: s
                    source: str = "typed") -> None:
     """The group answers the open question(s); the application goes back to the officer."""
     row = session.get(ApplicationRow, application_id)
-    if row is None or row.status != Status.waiting_for_group:
+    if row is None or not workflow.may(row.status, Action.answer, "group"):
         raise NotAllowed("There is no open question to answer.")
     body = clean_text(text)
     if not body:
@@ -138,7 +141,7 @@ def answer_officer(session: Session, application_id: int, text: str, language: s
         message.answered = True
     session.add(MessageRow(application_id=application_id, sender="group", text=body, language=language, audio_id=audio_id,
                            template_key="voice" if source == "voice" else None))
-    applications.transition(session, application_id, Status.submitted, actor="group", note="answered a question")
+    applications.step(session, application_id, Action.answer, actor="group", note="answered a question")
 
 
 def decide(session: Session, officer: Officer, application_id: int, decision: Decision, report_due_days: int = 183) -> None:
@@ -147,38 +150,43 @@ def decide(session: Session, officer: Officer, application_id: int, decision: De
     from steunwijzer import accountability, funds, reports
 
     row = check_access(session, officer, application_id)
-    outcome_status = {"grant": Status.granted, "refuse": Status.refused, "refer": Status.referred}[decision.outcome]
-    if decision.outcome == "grant":
-        if decision.amount_eur is None or decision.amount_eur <= 0:
-            raise InvalidInput("Please fill in the amount you grant.")
-        if decision.payment is None:
-            raise InvalidInput("Please choose when the money is paid.")
-        fund = funds.get_fund(session, row.fund_id)
-        decision = decision.model_copy(update={"report_tier": accountability.choose_tier(decision.amount_eur, fund, decision.report_tier)})
-    if decision.outcome == "refuse" and not clean_text(decision.reason):
-        raise InvalidInput("Please give the reason for the refusal. The group will read it.")
-    if decision.outcome == "refer" and not clean_text(decision.referred_to, multiline=False):
-        raise InvalidInput("Please say where you refer the group to.")
-    if not applications.can_transition(Status(row.status), outcome_status):
-        raise NotAllowed("An application with status {from_status} cannot become {to_status}.",
-                         from_status=row.status, to_status=outcome_status.value)
+    if not workflow.may(row.status, Action.decide, "officer"):
+        raise NotAllowed("This cannot be done now. The application has status {status}.", status=row.status)
+    match decision.outcome:
+        case Outcome.grant:
+            if decision.amount_eur is None or decision.amount_eur <= 0:
+                raise InvalidInput("Please fill in the amount you grant.")
+            if decision.payment is None:
+                raise InvalidInput("Please choose when the money is paid.")
+            fund = funds.get_fund(session, row.fund_id)
+            tier = accountability.choose_tier(decision.amount_eur, fund, decision.report_tier)
+            decision = decision.model_copy(update={"report_tier": tier})
+        case Outcome.refuse:
+            if not clean_text(decision.reason):
+                raise InvalidInput("Please give the reason for the refusal. The group will read it.")
+        case Outcome.refer:
+            if not clean_text(decision.referred_to, multiline=False):
+                raise InvalidInput("Please say where you refer the group to.")
+        case _ as never:
+            assert_never(never)
     session.add(DecisionRow(application_id=application_id, outcome=decision.outcome, amount_eur=decision.amount_eur,
                             conditions=clean_text(decision.conditions) or None, payment=decision.payment,
                             reason=clean_text(decision.reason) or None,
                             referred_to=clean_text(decision.referred_to, multiline=False) or None,
                             report_tier=decision.report_tier, officer=officer.username, created_at=utcnow()))
-    applications.transition(session, application_id, outcome_status, actor=officer.username)
-    if decision.outcome == "grant":
+    applications.step(session, application_id, Action.decide, actor=officer.username, outcome=decision.outcome)
+    if decision.outcome == Outcome.grant:
         reports.open_report(session, application_id, decision.report_tier, report_due_days)
-    audit.record(session, officer.username, f"application.decide.{decision.outcome}", application_id=application_id,
+    audit.record(session, officer.username, f"application.decide.{decision.outcome.value}", application_id=application_id,
                  amount=decision.amount_eur or "")
 
 
-def delete_on_request(session: Session, officer: Officer, application_id: int, reason: str) -> None:
+def delete_on_request(session: Session, officer: Officer, application_id: int, reason: str) -> dict[str, int]:
+    """Forget an application (and all its versions) because the group asked for it."""
     check_access(session, officer, application_id)
     if not clean_text(reason):
         raise InvalidInput("Please note who asked for the deletion and when.")
-    applications.delete_application(session, application_id, actor=officer.username, reason=clean_text(reason))
+    return applications.forget(session, application_id, actor=officer.username, reason=clean_text(reason, multiline=False))
 
 
 def suggest_other_funds(profile: dict, catalogue, exclude: str, limit: int = 3):

@@ -209,6 +209,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute("PRAGMA secure_delete=ON")  # deleted personal data is overwritten, not left in free pages
     cursor.close()
 
 
@@ -239,6 +240,13 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+
+    def checkpoint(self) -> None:
+        """After a deletion: copy the WAL into the database file and empty it, so deleted rows are
+        not readable from the WAL either (SQLite only; PostgreSQL needs nothing here)."""
+        if self.url.startswith("sqlite"):
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def migrate(self) -> None:
         """Bring the schema to the newest migration (idempotent)."""

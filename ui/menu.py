@@ -17,25 +17,31 @@ class MenuItem:
     icon: str
     role: str | None    # None: everyone; "officer"; "admin"
 
-    @property
-    def exists(self) -> bool:
-        return (ROOT / self.path).exists()
 
+# Page paths, one place each (st.page_link and st.switch_page take them relative to the app root).
+HOME = "app.py"
+FIND_FUNDING = "pages/1_find_funding.py"
+APPLICATION = "pages/2_application.py"
+REPORT = "pages/3_report.py"
+QUEUE = "pages/5_officer_queue.py"
+REVIEW = "pages/6_officer_review.py"
+CATALOGUE = "pages/7_officer_catalogue.py"
+ADMIN = "pages/8_officer_admin.py"
 
 MENU: tuple[MenuItem, ...] = (
-    MenuItem("app.py", N_("Home"), ":material/home:", None),
-    MenuItem("pages/1_find_funding.py", N_("Find money for your plan"), ":material/search:", None),
-    MenuItem("pages/2_application.py", N_("Continue my application"), ":material/edit_note:", None),
-    MenuItem("pages/3_report.py", N_("Tell how it went"), ":material/task_alt:", None),
-    MenuItem("pages/5_officer_queue.py", N_("Applications"), ":material/inbox:", "officer"),
-    MenuItem("pages/6_officer_review.py", N_("Review an application"), ":material/fact_check:", "officer"),
-    MenuItem("pages/7_officer_catalogue.py", N_("Fund catalogue"), ":material/list_alt:", "admin"),
-    MenuItem("pages/8_officer_admin.py", N_("Administration"), ":material/admin_panel_settings:", "admin"),
+    MenuItem(HOME, N_("Home"), ":material/home:", None),
+    MenuItem(FIND_FUNDING, N_("Find money for your plan"), ":material/search:", None),
+    MenuItem(APPLICATION, N_("Continue my application"), ":material/edit_note:", None),
+    MenuItem(REPORT, N_("Tell how it went"), ":material/task_alt:", None),
+    MenuItem(QUEUE, N_("Applications"), ":material/inbox:", "officer"),
+    MenuItem(REVIEW, N_("Review an application"), ":material/fact_check:", "officer"),
+    MenuItem(CATALOGUE, N_("Fund catalogue"), ":material/list_alt:", "admin"),
+    MenuItem(ADMIN, N_("Administration"), ":material/admin_panel_settings:", "admin"),
 )
 
-OFFICER_LOGIN_PAGE = "pages/5_officer_queue.py"
+OFFICER_LOGIN_PAGE = QUEUE
 
 
 def visible_items(officer_role: str | None) -> list[MenuItem]:
     allowed = {None} | ({"officer"} if officer_role else set()) | ({"admin"} if officer_role == "admin" else set())
-    return [item for item in MENU if item.exists and item.role in allowed]
+    return [item for item in MENU if item.role in allowed]

@@ -6,7 +6,11 @@ import secrets
 
 import streamlit as st
 
-APPLICATION_KEY = "application_id"
+# The session keys the pages share (one place for each).
+APPLICATION_KEY = "application_id"   # the group's open application
+NEW_CODE_KEY = "new_code"            # a fresh resume code, shown until the group says it wrote it down
+STEP_KEY = "step"                    # the wizard's screen
+REVIEW_KEY = "review_id"             # the application an officer has open
 
 
 def client_key() -> str:
@@ -19,11 +23,11 @@ def client_key() -> str:
 def open_application(application_id: int, code: str | None = None) -> None:
     st.session_state[APPLICATION_KEY] = application_id
     if code:
-        st.session_state["new_code"] = code
+        st.session_state[NEW_CODE_KEY] = code
 
 
 def close_application() -> None:
-    for k in [k for k in st.session_state if k.startswith("ans_") or k in (APPLICATION_KEY, "new_code", "step")]:
+    for k in [k for k in st.session_state if k.startswith("ans_") or k in (APPLICATION_KEY, NEW_CODE_KEY, STEP_KEY)]:
         del st.session_state[k]
 
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.factories import send
 from steunwijzer import applications, auth, funds
 from steunwijzer.config import get_settings
 from steunwijzer.i18n import gettext_for
@@ -31,7 +32,7 @@ def world():
         app, code = applications.start(s, "initiatievenfonds-voorbeeld", "ar", key)
         applications.save_answer(s, app.id, "group_name", "مطبخ الجيران", language="ar")
         applications.save_answer(s, app.id, "amount_asked", Decimal("1200"), language="ar")
-        applications.submit(s, app.id, consent=True, required_missing=[])
+        send(s, app.id)
     yield {"db": db, "app_id": app.id, "code": code}
     db.dispose()
 
@@ -153,7 +154,7 @@ def test_refuse_needs_a_reason_and_suggests_other_funds(world):
         app, _ = applications.start(s, "initiatievenfonds-voorbeeld", "nl", key,
                                     profile={"themes": ["meeting"], "municipality": "Rotterdam", "legal_entity": False})
         applications.save_answer(s, app.id, "group_name", "Weigeren Test")
-        applications.submit(s, app.id, consent=True, required_missing=[])
+        send(s, app.id)
     at = run_page("pages/6_officer_review.py", officer=Officer(username="officer-test"), state={"review_id": app.id})
     at.radio[0].set_value("refuse").run()
     suggestion = [c.value for c in at.caption if c.value.startswith(nl("The letter suggests these funds: {names}").split("{")[0])]

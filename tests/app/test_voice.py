@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.factories import send
 from steunwijzer import applications, funds
 from steunwijzer.config import get_settings
 from steunwijzer.i18n import gettext_for
@@ -116,7 +117,7 @@ def test_report_answered_by_an_uploaded_voice_note(db):
     with db.session() as s:
         app, _ = applications.start(s, "initiatievenfonds-voorbeeld", "nl", key)
         applications.save_answer(s, app.id, "group_name", "Verslag met stem")
-        applications.submit(s, app.id, consent=True, required_missing=[])
+        send(s, app.id)
         review.decide(s, Officer(username="officer", is_admin=True), app.id,
                       Decision(outcome="grant", amount_eur=Decimal("500"), payment="advance"))
     at = AppTest.from_file(str(APP), default_timeout=180)

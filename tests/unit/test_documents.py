@@ -270,7 +270,7 @@ def reported_application() -> Application:
              BudgetLine(item="Thee en koekjes", amount=Decimal("500.25"), spent=Decimal("520.25"))]
     app.report_answers = {
         "what_happened": Answer(question_id="what_happened", value="Twintig kinderen kwamen elke week.", language="nl"),
-        "participants": Answer(question_id="participants", value=20),
+        "people_reached": Answer(question_id="people_reached", value=20),
         "spending": Answer(question_id="spending", value=spent),
         "proud_of": Answer(question_id="proud_of", value=ARABIC, language="ar", source="voice"),
     }

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from steunwijzer import forms
+from steunwijzer import answer_types, forms
 from steunwijzer.errors import ConfigurationError, InvalidInput
 from steunwijzer.models import BankAccount, Contact, Question
 
@@ -24,6 +24,7 @@ Q = {
     ("short", "  Buurtmoeders  ", "nl", "Buurtmoeders"),
     ("short", "Buurt\x00moe\x0bders", "nl", "Buurtmoeders"),            # control characters removed
     ("short", "line\nbreak", "nl", "line break"),
+    ("short", "evil\u202eexe.txt", "nl", "evilexe.txt"),                 # bidi override stripped from names
     ("long", "regel 1\r\nregel 2", "nl", "regel 1\nregel 2"),
     ("long", "<script>alert(1)</script>", "nl", "<script>alert(1)</script>"),  # kept as text, shown escaped
     ("long", "'; DROP TABLE applications; --", "nl", "'; DROP TABLE applications; --"),
@@ -46,7 +47,7 @@ Q = {
      BankAccount(route="own_account", iban="DE89370400440532013000", holder="A")),
 ])
 def test_accepted(q, raw, locale, expected):
-    value = forms.validate_answer(Q[q], raw, locale)
+    value = answer_types.validate(Q[q], raw, locale)
     if q == "budget":
         value = [(line.item, line.amount) for line in value]
     assert value == expected
@@ -58,6 +59,9 @@ def test_accepted(q, raw, locale, expected):
     ("short", "x" * 201, "nl", "Your answer is too long. Use at most {n} characters (now {count})."),
     ("long", "x" * 1_000_000, "nl", "Your answer is too long. Use at most {n} characters (now {count})."),
     ("people", "twenty", "nl", "Please fill in a whole number, like 25."),
+    ("people", "²", "nl", "Please fill in a whole number, like 25."),      # a digit to Python, crashed int() (bug 5)
+    ("people", "12.5", "nl", "Please fill in a whole number, like 25."),   # was stored as 125
+    ("people", "12,5", "nl", "Please fill in a whole number, like 25."),
     ("people", "-3", "nl", "Please fill in a whole number, like 25."),
     ("people", "0", "nl", "The number must be at least {n}."),
     ("money", "-50", "nl", "The amount cannot be negative."),
@@ -80,7 +84,7 @@ def test_accepted(q, raw, locale, expected):
 ])
 def test_refused_with_plain_message(q, raw, locale, msgid):
     with pytest.raises(InvalidInput) as exc:
-        forms.validate_answer(Q[q], raw, locale)
+        answer_types.validate(Q[q], raw, locale)
     assert exc.value.msgid == msgid
 
 
@@ -120,3 +124,30 @@ def test_a_fund_switches_questions_off_and_adds_its_own():
     ids = [q.id for q in forms.form_for_fund(form, fund).questions]
     assert "other_support" not in ids and ids[-1] == "neighbours_signatures"
     assert forms.form_for_fund(form, None) is form
+
+
+def test_a_nested_error_is_translated_whole():
+    """Bug 1: 'Regel 1: We cannot read this amount…' — the inner message stayed English."""
+    from steunwijzer import i18n
+
+    with pytest.raises(InvalidInput) as exc:
+        answer_types.validate(Q["budget"], [{"item": "Zaal", "amount": "abc"}], "nl")
+    nl = exc.value.translated(i18n.gettext_for("nl"))
+    inner = exc.value.params["problem"]
+    assert nl.startswith("Regel 1")
+    assert inner.translated(i18n.gettext_for("nl")) in nl and inner.msgid not in nl
+
+
+def test_every_question_type_has_a_core_entry_and_a_widget():
+    from steunwijzer.models import QuestionType
+    from ui.answer import WIDGETS
+
+    assert set(answer_types.REGISTRY) == set(QuestionType) == set(WIDGETS)
+
+
+def test_questions_needed_by_meaning_have_their_role():
+    from steunwijzer.models import Role
+
+    form = forms.load_form("application")
+    for role in (Role.group_name, Role.amount_asked, Role.description, Role.participants, Role.budget, Role.contact, Role.bank):
+        assert form.with_role(role), role

@@ -9,7 +9,7 @@ from babel import numbers
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from steunwijzer import applications, auth, forms, funds, i18n
+from steunwijzer import answer_types, applications, auth, forms, funds, i18n
 from steunwijzer.config import LOCALES
 from steunwijzer.errors import InvalidInput
 from steunwijzer.models import Question
@@ -40,10 +40,10 @@ def _iban(country: str, bban: str) -> str:
 @given(bank=st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=4, max_size=4), account=st.from_regex(r"[0-9]{10}", fullmatch=True))
 def test_every_valid_dutch_iban_passes_and_one_changed_digit_fails(bank, account):
     iban = _iban("NL", bank + account)
-    assert forms.validate_iban(" ".join(iban[i:i + 4] for i in range(0, 18, 4)).lower()) == iban
+    assert answer_types.validate_iban(" ".join(iban[i:i + 4] for i in range(0, 18, 4)).lower()) == iban
     changed = iban[:-1] + str((int(iban[-1]) + 1) % 10)
     with pytest.raises(InvalidInput):
-        forms.validate_iban(changed)
+        answer_types.validate_iban(changed)
 
 
 LONG = Question(id="plan", type="long_text", text="t", max_length=5000)
@@ -53,7 +53,7 @@ LONG = Question(id="plan", type="long_text", text="t", max_length=5000)
 @given(text=st.text(max_size=300))
 def test_any_text_is_either_refused_clearly_or_stored_clean(text):
     try:
-        value = forms.validate_answer(LONG, text, "nl")
+        value = answer_types.validate(LONG, text, "nl")
     except InvalidInput as exc:
         assert exc.msgid == "Please answer this question."
         return
