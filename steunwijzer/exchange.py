@@ -170,6 +170,13 @@ def register(sub) -> None:
     i = asub.add_parser("import", help="Create an application from a JSON file.", description="Create an application from a JSON file made by 'applications export'. Prints the new id and resume code.")
     i.add_argument("file")
     i.set_defaults(handler=_cli_import)
+    d = asub.add_parser("delete", help="Forget an application at the group's request (all versions).",
+                        description="Forget an application and all its versions at the group's request (for example by phone): "
+                                    "answers, recordings, photos, messages, the report and the personal parts of the decision. "
+                                    "A line without personal data goes to the audit log.")
+    d.add_argument("--id", type=int, required=True, help="The application number.")
+    d.add_argument("--reason", required=True, help="How and when the group asked (no names).")
+    d.set_defaults(handler=_cli_delete)
     s = sub.add_parser("schema", help="Print a JSON Schema.", description="Print the JSON Schema of an exchange format.")
     s.add_argument("name", choices=["application"])
     s.set_defaults(handler=lambda args, db: (print(json.dumps(schema(), indent=2)), 0)[1])
@@ -188,6 +195,19 @@ def _cli_export(args, db) -> int:
         if args.id is None:
             raise InvalidInput("Give --id N (JSON) or --format csv.")
         print(json.dumps(export_application(s, args.id), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _cli_delete(args, db) -> int:
+    from steunwijzer.text import clean_text
+
+    reason = clean_text(args.reason, multiline=False)
+    if not reason:
+        raise InvalidInput("Please note who asked for the deletion and when.")
+    with db.session() as s:
+        counts = applications.forget(s, args.id, actor="cli", reason=reason)
+    db.checkpoint()
+    print("Deleted: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
     return 0
 
 
