@@ -16,6 +16,7 @@ fi
 bash scripts/install.sh requirements-dev.txt
 # axe-core for the accessibility checks (injected into pages by Playwright; not a browser download)
 [ -f node_modules/axe-core/axe.min.js ] || npm install --no-save --no-audit --no-fund --silent axe-core@4.14.1
+.venv/bin/ruff check --quiet .
 eval "$(bash scripts/postgres.sh start)"
 trap 'bash scripts/postgres.sh stop' EXIT
 .venv/bin/python -m pytest "$@"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import os
-import sqlite3
 import subprocess
 import sys
 from datetime import timedelta
@@ -15,7 +14,7 @@ import pytest
 from PIL import Image
 
 from steunwijzer import applications, funds, reports, retention, review
-from steunwijzer.models import BudgetLine, Decision, Officer, Status
+from steunwijzer.models import Decision, Officer, Status
 from steunwijzer.store import AnswerRow, ApplicationRow, AudioRow, AuditRow, DecisionRow, MessageRow, PhotoRow, utcnow
 from tests.factories import send
 

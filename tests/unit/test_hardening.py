@@ -9,7 +9,7 @@ from babel import numbers
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from steunwijzer import answer_types, applications, auth, forms, funds, i18n
+from steunwijzer import answer_types, applications, auth, funds, i18n
 from steunwijzer.config import LOCALES
 from steunwijzer.errors import InvalidInput
 from steunwijzer.models import Question
