@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from steunwijzer.store import Database
 from ui import menu, resources
+from ui.text import md
 
 LOCALE_KEY = "locale"
 OFFICER_KEY = "officer"
@@ -194,7 +195,7 @@ def _login_form(ctx: PageContext) -> None:
     if sso_configured():
         unknown = st.session_state.pop("_sso_unknown", None)
         if unknown is not None:
-            st.error(_("{email} has no officer account in Steunwijzer. Ask an administrator to add it.").format(email=unknown))
+            st.error(_("{email} has no officer account in Steunwijzer. Ask an administrator to add it.").format(email=md(unknown)))
         st.button(_("Log in with your organisation account"), on_click=st.login, type="primary", icon=":material/badge:")
         st.caption(_("Or log in with a Steunwijzer account:"))
     with st.form("officer_login"):
@@ -224,7 +225,7 @@ def _sidebar(ctx: PageContext) -> None:
         if ctx.officer is None:
             st.page_link(menu.OFFICER_LOGIN_PAGE, label=_("Log in for officers"), icon=":material/login:")
         else:
-            st.caption(_("Logged in as {name}").format(name=ctx.officer.username))
+            st.caption(_("Logged in as {name}").format(name=md(ctx.officer.username)))
             if st.button(_("Log out"), key="_logout"):
                 logout()
                 st.rerun()
