@@ -24,30 +24,37 @@ st.dataframe([{
     _("Last checked"): ctx.day(f.last_checked),
 } for f in catalogue], hide_index=True, use_container_width=True)
 
-st.subheader(_("Change one fund"))
 by_id = {f.id: f for f in catalogue}
-fund_id = st.selectbox(_("Fund"), list(by_id), format_func=lambda i: by_id[i].name)
-fund = by_id[fund_id]
-c1, c2 = st.columns(2)
-in_app = c1.toggle(_("Applications are handled in Steunwijzer"), value=fund.in_app, key=f"inapp_{fund_id}")
-is_archived = c2.toggle(_("Archived (not shown to groups)"), value=fund_id in archived, key=f"arch_{fund_id}")
-st.caption(_("All fields as YAML. Texts are per language (nl, en, ar, tr, pl, uk)."))
-text = st.text_area(_("Fund data"), value=funds.dump_catalogue([fund]), height=400, key=f"yaml_{fund_id}")
-if st.button(_("Save this fund"), type="primary", icon=":material/save:"):
-    try:
-        (edited,) = funds.parse_catalogue(text, source=fund_id)
-        if edited.id != fund_id:
-            raise SteunwijzerError("The id of a fund cannot be changed.")
-        edited = edited.model_copy(update={"in_app": in_app})
-        with ctx.db.session() as s:
-            funds.save_funds(s, [edited], actor=actor)
-            if is_archived != (fund_id in archived):
-                funds.set_archived(s, fund_id, is_archived, actor=actor)
-    except (SteunwijzerError, ValueError) as exc:
-        ctx.error(exc) if isinstance(exc, SteunwijzerError) else st.error(str(exc))
-    else:
-        st.success(_("Saved."))
-        st.rerun()
+
+
+def change_one_fund() -> None:
+    st.subheader(_("Change one fund"))
+    fund_id = st.selectbox(_("Fund"), list(by_id), format_func=lambda i: by_id[i].name)
+    fund = by_id[fund_id]
+    c1, c2 = st.columns(2)
+    in_app = c1.toggle(_("Applications are handled in Steunwijzer"), value=fund.in_app, key=f"inapp_{fund_id}")
+    is_archived = c2.toggle(_("Archived (not shown to groups)"), value=fund_id in archived, key=f"arch_{fund_id}")
+    st.caption(_("All fields as YAML. Texts are per language (nl, en, ar, tr, pl, uk)."))
+    text = st.text_area(_("Fund data"), value=funds.dump_catalogue([fund]), height=400, key=f"yaml_{fund_id}")
+    if st.button(_("Save this fund"), type="primary", icon=":material/save:"):
+        try:
+            (edited,) = funds.parse_catalogue(text, source=fund_id)
+            if edited.id != fund_id:
+                raise SteunwijzerError("The id of a fund cannot be changed.")
+            edited = edited.model_copy(update={"in_app": in_app})
+            with ctx.db.session() as s:
+                funds.save_funds(s, [edited], actor=actor)
+                if is_archived != (fund_id in archived):
+                    funds.set_archived(s, fund_id, is_archived, actor=actor)
+        except (SteunwijzerError, ValueError) as exc:
+            ctx.error(exc) if isinstance(exc, SteunwijzerError) else st.error(str(exc))
+        else:
+            st.success(_("Saved."))
+            st.rerun()
+
+
+if catalogue:
+    change_one_fund()
 
 st.subheader(_("Import and export"))
 upload = st.file_uploader(_("Import funds from a YAML file (funds with the same id are replaced)"), type=["yaml", "yml"])

@@ -3,13 +3,15 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from steunwijzer import funds
+from steunwijzer import forms, funds
 from steunwijzer.config import get_settings
 from steunwijzer.i18n import gettext_for
 from steunwijzer.store import Database
 from tests.app.conftest import APP
 
 PAGE = "pages/2_application.py"
+# The screens come from the form itself: a new question changes no test.
+SCREENS = [q.id for q in forms.load_form("application").questions_for("questions")]
 
 ANSWERS = {
     "nl": {"group_name": "Buurtmoeders Oosterwijk", "who_you_are": "Zes moeders uit de wijk.", "plan": "Een huiswerkclub op woensdag.",
@@ -77,8 +79,8 @@ def test_typed_journey_with_resume(locale):
     assert code and any(code in c.value for c in at.code)
 
     # answer the first four questions, then "close the tab"
-    for _ in range(4):
-        answer_current(at, locale, answers)
+    for expected in SCREENS[:4]:
+        assert answer_current(at, locale, answers) == expected
         button(at, "Save and go on", locale).click().run()
         assert not at.error, [e.value for e in at.error]
     app_id = at.session_state["application_id"]
@@ -90,7 +92,7 @@ def test_typed_journey_with_resume(locale):
     assert at.session_state["application_id"] == app_id
     assert at.session_state["step"] == 4, "comes back at the exact question"
 
-    while at.session_state["step"] < 11:
+    while at.session_state["step"] < len(SCREENS):
         answer_current(at, locale, answers)
         button(at, "Save and go on", locale).click().run()
         assert not at.error, [e.value for e in at.error]
@@ -112,14 +114,14 @@ def test_invalid_iban_is_refused_and_nothing_saved(tmp_path):
     at = new_session("nl")
     button(at, "Start", "nl").click().run()
     app_id = at.session_state["application_id"]
-    at.session_state["step"] = 10  # the bank question
+    at.session_state["step"] = SCREENS.index("bank")
     at.run()
     key = f"ans_{app_id}_bank_"
     [t for t in at.text_input if t.key == key + "iban"][0].input("NL45 ABNA 0123 4567 89")
     [t for t in at.text_input if t.key == key + "holder"][0].input("X")
     button(at, "Save and go on", "nl").click().run()
     assert at.error[0].value == gettext_for("nl")("This IBAN has a typing error. Please check the numbers and letters.")
-    assert at.session_state["step"] == 10
+    assert at.session_state["step"] == SCREENS.index("bank")
 
 
 def test_wrong_codes_are_limited():
