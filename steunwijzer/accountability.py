@@ -13,11 +13,12 @@ lighter for a group, never heavier than the rule."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import get_args
 
 from steunwijzer.errors import InvalidInput, NotAllowed
-from steunwijzer.models import Fund, ReportTierRule
+from steunwijzer.models import Fund, ReportTier, ReportTierRule
 
-TIERS = ("story", "spending", "full")
+TIERS: tuple[str, ...] = get_args(ReportTier)  # lightest first
 DEFAULT_RULES = (
     ReportTierRule(up_to_eur=Decimal("5000"), tier="story"),
     ReportTierRule(up_to_eur=Decimal("125000"), tier="spending"),
