@@ -177,8 +177,7 @@ def decision_for_group(app, fund) -> None:
         return
     st.subheader(_("The decision"))
     decision.summary(ctx, d)
-    docx_button(_("Download the letter"), build=lambda: documents.decision_letter_docx(app, fund, d, ctx.locale, ctx.settings.municipality),
-                file_name=f"besluit-{app.id}.docx", key="letter")
+    decision.letter_buttons(ctx, app, [app.locale, "nl"])
     if workflow.may(app, Action.report, "group"):
         st.page_link(menu.REPORT, label=_("Tell how it went"), icon=":material/task_alt:")
 

@@ -6,7 +6,7 @@ import ui
 import ui.downloads
 from datetime import date
 
-from steunwijzer import accountability, applications, documents, forms, funds, i18n, reports, review, workflow
+from steunwijzer import accountability, applications, documents, forms, funds, i18n, letters, reports, review, workflow
 from steunwijzer.errors import SteunwijzerError
 from steunwijzer.i18n import N_
 from steunwijzer.labels import PAYMENT_LABELS, TIER_LABELS
@@ -93,59 +93,80 @@ with tab_talk:
                     st.rerun()
 
 
-def letters(decision: Decision) -> None:
-    suggestions = review_suggestions()
-    for locale in dict.fromkeys([app.locale, "nl"]):
-        ui.downloads.docx_button(
-            _("Decision letter ({language})").format(language=i18n.language_name(locale, ctx.locale)),
-            build=lambda loc=locale: documents.decision_letter_docx(app, fund, decision, loc, ctx.settings.municipality,
-                                                                     suggestions=suggestions if decision.outcome == Outcome.refuse else []),
-            file_name=f"besluit-{app.id}-{locale}.docx", key=f"letter_{locale}")
-
-
 def review_suggestions():
     with ctx.db.session() as s:
         catalogue = funds.all_funds(s)
     return review.suggest_other_funds(app.profile, catalogue, exclude=app.fund_id, limit=3)
 
 
+def decision_form() -> None:
+    """Choose the outcome, standard reasons or conditions (translated for the group) and own
+    words; read the letter; then confirm."""
+    action = Action.decide if workflow.may(app, Action.decide, "officer") else Action.correct
+    outcomes = {m.outcome: _(m.label) for m in workflow.MOVES if m.action == action}
+    outcome = st.radio(_("Decision"), list(outcomes), format_func=outcomes.get, horizontal=True, key="decide_outcome")
+    if outcome == Outcome.grant:
+        asked = forms.value_by_role(app.answers, Role.amount_asked, form)
+        default = answer.money_text(asked, ctx.locale) if asked is not None else ""
+        amount_text = st.text_input(_("Amount granted"), value=default)
+        payment = st.radio(_("When is the money paid?"), list(PAYMENT_LABELS), format_func=lambda k: _(PAYMENT_LABELS[k]), horizontal=True)
+        try:
+            amount = i18n.parse_money(amount_text, ctx.locale)
+            rule = accountability.required_tier(amount, fund)
+        except SteunwijzerError as exc:
+            ctx.error(exc)
+            amount, rule = None, "story"
+        fixed = st.checkbox(_("The amount is final now (no settlement after the report)"),
+                            value=amount is not None and amount <= letters.FIXED_AT_ONCE_UP_TO)
+        allowed = accountability.TIERS[: accountability.TIERS.index(rule) + 1]
+        tier = st.selectbox(_("Report afterwards (you can make it lighter, not heavier)"), allowed[::-1],
+                            format_func=lambda k: _(TIER_LABELS[k]))
+        standard = letters.standard_conditions()
+        keys = st.multiselect(_("Standard conditions (the group reads them in its own language)"), list(standard),
+                              format_func=lambda k: _(standard[k].text))
+        conditions = st.text_area(_("Own conditions (optional; the group reads them as you write them)"), max_chars=2000)
+        chosen = Decision(outcome=Outcome.grant, amount_eur=amount, payment=payment, fixed_at_once=fixed, conditions=conditions,
+                          condition_keys=keys, report_tier=tier)
+    elif outcome == Outcome.refuse:
+        standard = letters.refusal_reasons()
+        keys = st.multiselect(_("Standard reasons (the group reads them in its own language, with the rule)"), list(standard),
+                              format_func=lambda k: _(standard[k].text))
+        reason = st.text_area(_("Own reason (optional; the group reads it as you write it)"), max_chars=4000)
+        chosen = Decision(outcome=Outcome.refuse, reason_keys=keys, reason=reason)
+        ideas = review_suggestions()
+        if ideas:
+            st.caption(_("The letter suggests these funds: {names}").format(names=md(", ".join(f.name for f in ideas))))
+    else:
+        chosen = Decision(outcome=Outcome.refer, referred_to=st.text_input(_("Refer to"), max_chars=200),
+                          reason=st.text_area(_("Own explanation (optional)"), max_chars=2000))
+    if not fund.regulation and fund.decides_by_beschikking:
+        st.warning(_("The catalogue names no regulation for this fund. The letter will not state its legal basis."))
+    with st.expander(_("Read the letter before you confirm")):
+        try:
+            with ctx.db.session() as s:
+                draft = letters.preview(s, app, fund, chosen, officer, letters.Sender.from_settings(ctx.settings),
+                                        ctx.settings.report_due_days)
+            st.markdown("  \n".join(md(line) for line in documents.docx_text(draft)))
+        except (SteunwijzerError, ValueError):
+            st.caption(_("Fill in the decision first."))
+    if st.button(_("Save the decision"), type="primary", icon=":material/gavel:"):
+        if ctx.attempt(lambda s: review.decide(s, officer, app.id, chosen, report_due_days=ctx.settings.report_due_days)):
+            st.rerun()
+
+
 with tab_decide:
     if app.decision:
         st.markdown("**" + _(workflow.officer_label(app.status)) + "**")
         decision.summary(ctx, app.decision, for_officer=True)
-        letters(app.decision)
+        decision.letter_buttons(ctx, app, ["nl", app.locale])
+        if workflow.may(app, Action.correct, "officer"):
+            with st.expander(_("Correct the decision (a new decision with its own letter; the old one stays)")):
+                decision_form()
     elif workflow.may(app, Action.decide, "officer"):
-        outcomes = {m.outcome: _(m.label) for m in workflow.MOVES if m.action == Action.decide}
-        outcome = st.radio(_("Decision"), list(outcomes), format_func=outcomes.get, horizontal=True)
-        chosen = Decision(outcome=outcome)
-        if outcome == Outcome.grant:
-            asked = forms.value_by_role(app.answers, Role.amount_asked, form)
-            default = answer.money_text(asked, ctx.locale) if asked is not None else ""
-            amount_text = st.text_input(_("Amount granted"), value=default)
-            payment = st.radio(_("When is the money paid?"), list(PAYMENT_LABELS), format_func=lambda k: _(PAYMENT_LABELS[k]), horizontal=True)
-            conditions = st.text_area(_("Conditions (optional)"), max_chars=2000)
-            try:
-                amount = i18n.parse_money(amount_text, ctx.locale)
-                rule = accountability.required_tier(amount, fund)
-            except SteunwijzerError as exc:
-                ctx.error(exc)
-                amount, rule = None, "story"
-            allowed = accountability.TIERS[: accountability.TIERS.index(rule) + 1]
-            tier = st.selectbox(_("Report afterwards (you can make it lighter, not heavier)"), allowed[::-1],
-                                format_func=lambda k: _(TIER_LABELS[k]))
-            chosen = Decision(outcome=Outcome.grant, amount_eur=amount, payment=payment, conditions=conditions, report_tier=tier)
-        elif outcome == Outcome.refuse:
-            chosen = Decision(outcome=Outcome.refuse, reason=st.text_area(_("Reason (the group reads this)"), max_chars=4000))
-            ideas = review_suggestions()
-            if ideas:
-                st.caption(_("The letter suggests these funds: {names}").format(names=md(", ".join(f.name for f in ideas))))
-        else:
-            chosen = Decision(outcome=Outcome.refer, referred_to=st.text_input(_("Refer to"), max_chars=200))
-        if st.button(_("Save the decision"), type="primary", icon=":material/gavel:"):
-            if ctx.attempt(lambda s: review.decide(s, officer, app.id, chosen, report_due_days=ctx.settings.report_due_days)):
-                st.rerun()
+        decision_form()
     else:
         st.caption(_(workflow.officer_label(app.status)))
+
 
 def report_file() -> bytes:
     with ctx.db.session() as s:

@@ -17,6 +17,7 @@ from steunwijzer.store import (
     AudioRow,
     DecisionRow,
     FundRow,
+    LetterRow,
     MessageRow,
     PhotoRow,
     StatusChangeRow,
@@ -84,9 +85,11 @@ def load(session: Session, application_id: int) -> Application:
         messages=[Message(id=m.id, sender=m.sender, author=m.author, template_key=m.template_key, text=m.text,
                           language=m.language, audio_id=m.audio_id, created_at=m.created_at) for m in messages],
         decision=None if decision is None else Decision(
-            outcome=decision.outcome, amount_eur=decision.amount_eur, conditions=decision.conditions, payment=decision.payment,
-            reason=decision.reason, referred_to=decision.referred_to, report_tier=decision.report_tier,
-            officer=decision.officer, created_at=decision.created_at),
+            id=decision.id, outcome=decision.outcome, amount_eur=decision.amount_eur, conditions=decision.conditions,
+            condition_keys=decision.condition_keys or [], payment=decision.payment, fixed_at_once=decision.fixed_at_once,
+            reason=decision.reason, reason_keys=decision.reason_keys or [], referred_to=decision.referred_to,
+            report_tier=decision.report_tier, suggestions=decision.suggestions or [], officer=decision.officer,
+            created_at=decision.created_at),
         created_at=row.created_at, submitted_at=row.submitted_at, consent_at=row.consent_at,
     )
 
@@ -244,7 +247,8 @@ def new_version(session: Session, application_id: int) -> Application:
 
 # ---- forgetting ---------------------------------------------------------------------------
 
-PERSONAL_TABLES = (("answers", AnswerRow), ("audio", AudioRow), ("photos", PhotoRow), ("messages", MessageRow))
+PERSONAL_TABLES = (("answers", AnswerRow), ("audio", AudioRow), ("photos", PhotoRow), ("messages", MessageRow),
+                   ("letters", LetterRow))
 
 
 def versions(session: Session, application_id: int) -> list[int]:

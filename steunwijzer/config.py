@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     locale: Literal[LOCALES] = Field("nl", description="Default UI language when the browser gives none we support.")  # type: ignore[valid-type]
     municipality: str = Field("Gemeente Voorbeeld", description="The municipality's name, shown in the app and in letters.")
     secret_key: str | None = Field(None, description="Key for hashing resume codes; generated into the data folder when unset.")
+    contact_phone: str | None = Field(None, description="The phone number groups can call; printed in decision letters.")
+    contact_email: str | None = Field(None, description="The e-mail address groups can write to; printed in decision letters.")
+    objection_address: str | None = Field(None, description="Where objections (bezwaar) go, postal or e-mail; default: the contact e-mail.")
     speech_engine: Literal["faster-whisper", "openai-whisper"] = Field("faster-whisper", description="Speech engine.")
     speech_model: str = Field("bundled-base", description="'bundled-base' (the packaged Whisper base model), a CTranslate2 model folder, or a model name (needs internet).")
     model_cache: Path | None = Field(None, description="Where the prepared speech model is kept (default: <data_dir>/models).")

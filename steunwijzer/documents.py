@@ -50,7 +50,6 @@ from steunwijzer.models import (
     BankAccount,
     BudgetLine,
     Contact,
-    Decision,
     Form,
     Fund,
     Outcome,
@@ -350,79 +349,160 @@ def application_docx(application: Application, form: Form, fund: Fund, locale: s
     return w.to_bytes()
 
 
+def docx_text(data: bytes) -> list[str]:
+    """The paragraphs and table cells of a .docx as lines of text (for a preview on screen)."""
+    doc = Document(io.BytesIO(data))
+    lines = []
+    for block in doc.element.body.iterchildren():
+        if block.tag == qn("w:p"):
+            lines.append("".join(t.text or "" for t in block.iter(qn("w:t"))))
+        elif block.tag == qn("w:tbl"):
+            for row in block.iter(qn("w:tr")):
+                lines.append(" · ".join("".join(t.text or "" for t in cell.iter(qn("w:t"))) for cell in row.iter(qn("w:tc"))))
+    return [line for line in lines if line.strip()]
+
+
 # ---- decision letter ----------------------------------------------------------------------------
 
-def decision_letter_docx(application: Application, fund: Fund, decision: Decision, locale: str, municipality: str,
-                         suggestions: Sequence[Fund] = ()) -> bytes:
-    """A short letter in plain language. Officer texts (reason, conditions) are shown as written."""
-    sender = _safe(municipality) or _safe(fund.provider)
-    w = _Writer(locale, fund.name, sender)
+def decision_letter_docx(facts, locale: str) -> bytes:
+    """A decision letter in short B1 sentences (see steunwijzer.letters for what it must hold).
+    The Dutch letter is the official decision; another language is a translation and says so.
+    Standard reasons and conditions are translated; the officer's own words stay as written and
+    are marked so."""
+    from steunwijzer import letters
+
+    official = i18n.normalize_locale(locale) == "nl"
+    sender = _safe(facts.sender.municipality) if facts.public_body else _safe(facts.provider)
+    w = _Writer(locale, facts.fund_name, sender)
     _ = w._
-    group, group_language = _group_name(application)
-    day = decision.created_at.date() if decision.created_at else date.today()
-
     w.para(sender, None, bold=True)
-    w.label(w.day(day))
+    w.facts([(_("Our reference"), facts.reference, "en"), (_("Date"), w.day(facts.decided_on), w.locale)])
+    to = _safe(facts.addressee) or _("the applicant")
+    if facts.group_name and not facts.through_penvoerder:
+        to = _("{name}, on behalf of {group}").format(name=to, group=_safe(facts.group_name))
+    elif facts.group_name:
+        to = _("{organisation}, which receives the money for {group}").format(organisation=to, group=_safe(facts.group_name))
+    w.label(_("To: {addressee}").format(addressee=to) + (f" ({_safe(facts.addressee_email)})" if facts.addressee_email else ""))
+    w.label(_("About: your application to {fund}").format(fund=_safe(facts.fund_name)), bold=True)
     w.title(_("Decision on your application"))
-    w.label(_("About: your application to {fund}").format(fund=_safe(fund.name)), bold=True)
-    w.label(_("Dear {name},").format(name=group if group != "—" else _("applicant")))
+    w.label(_("Dear {name},").format(name=_safe(facts.addressee) or _("applicant")))
+    if facts.applied_on:
+        w.label(_("On {date} you asked for money for this plan:").format(date=w.day(facts.applied_on)))
+    else:
+        w.label(_("You asked for money for this plan:"))
+    w.para(_safe(facts.activity) or "—", facts.activity_language, italic=True)
 
-    match decision.outcome:
+    match facts.outcome:
         case Outcome.grant:
-            _letter_grant(w, application, decision)
+            _letter_grant(w, facts)
         case Outcome.refuse:
-            _letter_refuse(w, fund, decision)
+            _letter_refuse(w, facts, letters.refusal_reasons())
         case Outcome.refer:
-            _letter_refer(w, decision)
+            _letter_refer(w, facts)
         case _ as never:
             assert_never(never)
 
-    if suggestions:
-        w.label(_("Other funds you could try:"), bold=True)
-        for other in suggestions:
-            paragraph = w.doc.add_paragraph(style="List Bullet")
-            w.fill(paragraph, f"{_safe(other.name)} — {other.url}")
-
-    w.label(_("Do you have a question? Call or e-mail us. We are happy to help."))
+    if facts.outcome != Outcome.refer:
+        _letter_rights(w, facts)
+    w.heading(_("Questions?"), level=2)
+    contacts = [c for c in (facts.sender.phone, facts.sender.email) if c]
+    if contacts:
+        w.label(_("Call or e-mail us. We are happy to help: {contacts}.").format(contacts=", ".join(_safe(c) for c in contacts)))
+    else:
+        w.label(_("Call or e-mail us. We are happy to help."))
     w.label(_("Kind regards,"))
-    w.para(_safe(decision.officer) if decision.officer else sender)
-    if decision.officer:
+    if facts.public_body:
+        w.label(_("The mayor and aldermen of {municipality}, on their behalf,").format(municipality=sender))
+    else:
         w.para(sender)
+    w.para(", ".join(_safe(x) for x in (facts.signer_name, facts.signer_title) if x) or sender)
+    if official and facts.group_locale != "nl":
+        w.note(_("This letter is also sent in {language}. Only the Dutch letter is the official decision.").format(
+            language=i18n.language_name(facts.group_locale, w.locale)))
+    elif not official:
+        w.note(_("This is a translation. Only the Dutch letter is the official decision."))
     return w.to_bytes()
 
 
-def _letter_grant(w: _Writer, application: Application, decision: Decision) -> None:
+def _letter_grant(w: _Writer, facts) -> None:
+    from steunwijzer import letters
+
     _ = w._
-    asked = answer_by_role(application.answers, Role.amount_asked)
-    amount = decision.amount_eur if decision.amount_eur is not None else (asked.value if asked else None)
-    w.label(_("Good news! You will get {amount} for your plan.").format(amount=w.money(amount)))
-    if decision.conditions:
-        w.label(_("Our conditions:"), bold=True)
-        w.para(_safe(decision.conditions))
-    if decision.payment == "advance":
-        w.label(_("We pay the money before your activity starts."))
-    elif decision.payment == "after_report":
-        w.label(_("We pay the money after you send us your report."))
-    if decision.report_tier in REPORT_TIER_SENTENCES:
-        w.label(_("When your activity is over, we ask for:"))
-        w.label(_(REPORT_TIER_SENTENCES[decision.report_tier]))
+    w.label(_("Our decision: you get {amount}.").format(amount=w.money(facts.amount)), bold=True)
+    w.label(_("This amount is final now.") if facts.fixed_at_once else
+            _("We set the final amount after your report."))
+    w.heading(_("What do we agree?"), level=2)
+    bullets = [_("Use the money only for the plan above.")]
+    bullets += [_(letters.standard_conditions()[key].text) for key in facts.condition_keys]
+    for text in bullets:
+        w.fill(w.doc.add_paragraph(style="List Bullet"), text, w.locale)
+    if facts.condition_text:
+        w.note(_("Written by the officer:"))
+        w.fill(w.doc.add_paragraph(style="List Bullet"), _safe(facts.condition_text), None)
+    if facts.report_tier in REPORT_TIER_SENTENCES:
+        w.fill(w.doc.add_paragraph(style="List Bullet"),
+               _("Send us your report before {date}.").format(date=w.day(facts.report_due)) + " "
+               + _(REPORT_TIER_SENTENCES[facts.report_tier]), w.locale)
+    w.fill(w.doc.add_paragraph(style="List Bullet"),
+           _("Does the activity not go ahead, or is money left over? Tell us. Then we may ask money back."), w.locale)
+    w.heading(_("When do you get the money?"), level=2)
+    account = ""
+    if facts.iban_masked:
+        account = " " + _("We pay it to account {iban} in the name of {holder}.").format(
+            iban=facts.iban_masked, holder=_safe(facts.account_holder))
+    if facts.payment == "advance" and facts.pay_by:
+        w.label(_("We pay the money before {date}.").format(date=w.day(facts.pay_by)) + account)
+    else:
+        w.label(_("We pay the money after we have read your report.") + account)
+    if facts.regulation:
+        w.heading(_("On what basis?"), level=2)
+        w.label(_("We take this decision on the basis of: {regulation}.").format(regulation=_safe(facts.regulation)))
 
 
-def _letter_refuse(w: _Writer, fund: Fund, decision: Decision) -> None:
+def _letter_refuse(w: _Writer, facts, reasons) -> None:
     _ = w._
-    w.label(_("We are sorry. You will not get money from {fund} this time.").format(fund=_safe(fund.name)))
-    if decision.reason:
-        w.label(_("Why:"), bold=True)
-        w.para(_safe(decision.reason))
+    w.label(_("Our decision: you do not get money from {fund}. We are sorry.").format(fund=_safe(facts.fund_name)), bold=True)
+    w.heading(_("Why not?"), level=2)
+    for key in facts.reason_keys:
+        reason = reasons[key]
+        w.fill(w.doc.add_paragraph(style="List Bullet"), _(reason.text), w.locale)
+        if reason.help:
+            w.note(_("This rests on: {rule}").format(rule=_(reason.help)))
+    if facts.reason_text:
+        w.note(_("Written by the officer:"))
+        w.para(_safe(facts.reason_text))
+    if facts.regulation:
+        w.label(_("We take this decision on the basis of: {regulation}.").format(regulation=_safe(facts.regulation)))
+    if facts.suggestions:
+        w.heading(_("Other funds you could try"), level=2)
+        for name, url in facts.suggestions:
+            w.fill(w.doc.add_paragraph(style="List Bullet"), f"{_safe(name)} — {url}")
 
 
-def _letter_refer(w: _Writer, decision: Decision) -> None:
+def _letter_refer(w: _Writer, facts) -> None:
     _ = w._
-    w.label(_("We think your plan fits better with another fund or organisation:"))
-    w.para(_safe(decision.referred_to) or "—", bold=True)
-    if decision.reason:
-        w.label(_("Why:"), bold=True)
-        w.para(_safe(decision.reason))
+    w.label(_("Our decision: we passed your application on to {organisation}.").format(
+        organisation=_safe(facts.referred_to) or "—"), bold=True)
+    w.label(_("This is not a refusal. {organisation} decides about your application and will contact you.").format(
+        organisation=_safe(facts.referred_to) or "—"))
+    if facts.reason_text:
+        w.note(_("Written by the officer:"))
+        w.para(_safe(facts.reason_text))
+
+
+def _letter_rights(w: _Writer, facts) -> None:
+    """The objection clause of a beschikking, or a complaints contact for a private fund."""
+    _ = w._
+    w.heading(_("Do you not agree?"), level=2)
+    if facts.public_body:
+        where = _safe(facts.sender.objection_address or facts.sender.email) or _("the municipality")
+        w.label(_("Then you can object. Do this within 6 weeks after the date of this letter. "
+                  "Send your objection to the mayor and aldermen: {address}.").format(address=where))
+        w.label(_("Write in it: your name and address, the date, our reference, why you do not agree, "
+                  "and your signature. You may call us first."))
+    else:
+        w.label(_("{fund} is not a government body, so you cannot object. Do you have a complaint? Contact: {contact}.").format(
+            fund=_safe(facts.fund_name), contact=_safe(facts.complaints_contact or facts.provider)))
 
 
 # ---- report ------------------------------------------------------------------------------------

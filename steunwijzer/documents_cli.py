@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from steunwijzer.config import LOCALES
-from steunwijzer.errors import NotFound, SteunwijzerError
+from steunwijzer.errors import SteunwijzerError
 
 
 def register(sub) -> None:
@@ -15,7 +15,7 @@ def register(sub) -> None:
     rsub = render.add_subparsers(dest="render_command", required=True, metavar="DOCUMENT")
     specs = (
         ("application", cmd_render_application, "The whole application with every answer (default locale: nl)."),
-        ("decision", cmd_render_decision, "The decision letter (default locale: the group's language)."),
+        ("decision", cmd_render_decision, "The stored decision letter, byte for byte as it was made (nl: the official one; default: the group's language)."),
         ("report", cmd_render_report, "The report: plan vs what happened, spending, photos (default locale: nl)."),
     )
     for name, handler, text in specs:
@@ -23,9 +23,6 @@ def register(sub) -> None:
         p.add_argument("--id", type=int, required=True, help="Application number.")
         p.add_argument("--locale", choices=LOCALES, help="Language of the document's labels.")
         p.add_argument("-o", "--output", required=True, type=Path, help="The .docx file to write.")
-        if name == "decision":
-            p.add_argument("--suggest", action="append", default=[], metavar="FUND_ID",
-                           help="A fund to suggest after a refusal (repeatable).")
         if name == "report":
             p.add_argument("--photo", action="append", default=[], type=Path, metavar="FILE",
                            help="A photo to include (repeatable).")
@@ -61,17 +58,12 @@ def cmd_render_application(args: argparse.Namespace, db) -> int:
 
 
 def cmd_render_decision(args: argparse.Namespace, db) -> int:
-    from steunwijzer import funds
-    from steunwijzer.config import get_settings
-    from steunwijzer.documents import decision_letter_docx
+    """The stored letter: exactly the file made when the decision was taken."""
+    from steunwijzer import applications, letters
 
-    application, fund = _load(db, args.id)
-    if application.decision is None:
-        raise NotFound("This application has no decision yet.")
     with db.session() as s:
-        suggestions = [funds.get_fund(s, fund_id) for fund_id in args.suggest]
-    data = decision_letter_docx(application, fund, application.decision, args.locale or application.locale,
-                                get_settings().municipality, suggestions=suggestions)
+        application = applications.load(s, args.id)
+        data, _ = letters.stored_letter(s, args.id, args.locale or application.locale)
     return _write(args.output, data)
 
 

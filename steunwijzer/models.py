@@ -99,8 +99,16 @@ class Fund(Strict):
     sources: list[HttpUrl] = Field(min_length=1)
     last_checked: date
     in_app: bool = Field(False, description="Applications for this fund are made and reviewed inside Steunwijzer.")
+    regulation: str | None = Field(None, description="The legal basis a decision rests on, e.g. 'Subsidieregeling bewonersinitiatieven Gemeente Voorbeeld 2026, artikel 4' (Dutch, as in the letter).")
+    complaints_contact: str | None = Field(None, description="For a private fund: where a group can complain about a decision (no objection procedure).")
     question_overrides: dict[str, bool] = Field(default_factory=dict, description="Switch application questions on (true) or off (false).")
     extra_questions: list[dict] = Field(default_factory=list, description="Fund-specific questions, same shape as in forms/application.yaml.")
+
+    @property
+    def decides_by_beschikking(self) -> bool:
+        """A public body's decision is a beschikking (objection within 6 weeks, Awb 6:7); a private
+        fund's is not (it gives a complaints contact instead)."""
+        return self.kind in (FundKind.municipality, FundKind.province, FundKind.national_scheme)
 
     @field_validator("summary", "how_to_apply")
     @classmethod
@@ -265,14 +273,27 @@ class Outcome(StrEnum):
     refer = "refer"
 
 
+class SuggestedFund(BaseModel):
+    """A fund named in a refusal, as it was when the decision was taken."""
+
+    id: str
+    name: str
+    url: str
+
+
 class Decision(BaseModel):
+    id: int | None = None
     outcome: Outcome
     amount_eur: Money | None = None
-    conditions: str | None = None
+    conditions: str | None = None           # free text by the officer (shown as written, marked so)
+    condition_keys: list[str] = Field(default_factory=list)   # standard conditions (forms/decisions.yaml), translated
     payment: Literal["advance", "after_report"] | None = None
-    reason: str | None = None
+    fixed_at_once: bool | None = None       # directe vaststelling: the amount is final now (no settlement later)
+    reason: str | None = None               # free text by the officer
+    reason_keys: list[str] = Field(default_factory=list)      # standard refusal reasons, translated
     referred_to: str | None = None
     report_tier: ReportTier | None = None
+    suggestions: list[SuggestedFund] = Field(default_factory=list)
     officer: str | None = None
     created_at: datetime | None = None
 
@@ -297,5 +318,7 @@ class Application(BaseModel):
 class Officer(BaseModel):
     id: int | None = None
     username: str = Field(pattern=r"^[A-Za-z0-9._@-]{2,64}$")
+    full_name: str | None = None             # signs letters by mandate
+    job_title: str | None = None
     is_admin: bool = False
     fund_ids: list[str] = Field(default_factory=list)  # empty: all in-app funds

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from steunwijzer import applications, audit, workflow
 from steunwijzer.access import check_access, handled_fund_ids
-from steunwijzer.errors import InvalidInput, NotAllowed
+from steunwijzer.errors import InvalidInput, NotAllowed, NotFound
 from steunwijzer.forms import load_form
-from steunwijzer.models import Application, Decision, Officer, Outcome, Status
+from steunwijzer.models import Application, Decision, Officer, Outcome, Status, SuggestedFund
 from steunwijzer.store import ApplicationRow, DecisionRow, MessageRow, utcnow
 from steunwijzer.text import clean_text
 from steunwijzer.workflow import Action
@@ -144,41 +144,72 @@ def answer_officer(session: Session, application_id: int, text: str, language: s
     applications.step(session, application_id, Action.answer, actor="group", note="answered a question")
 
 
-def decide(session: Session, officer: Officer, application_id: int, decision: Decision, report_due_days: int = 183) -> None:
-    """Grant, refuse or refer. A refusal needs a reason; a grant needs a positive amount and
-    opens the report its tier asks (never heavier than the rule for the amount)."""
-    from steunwijzer import accountability, funds, reports
+def decide(session: Session, officer: Officer, application_id: int, decision: Decision, report_due_days: int = 183,
+           sender=None) -> int:
+    """Grant, refuse or refer — or correct the last decision with a new one. A refusal needs a
+    reason; a grant needs a positive amount and opens the report its tier asks (never heavier than
+    the rule for the amount). The letters are made now and stored: every download gives exactly
+    them. Returns the decision's id."""
+    from steunwijzer import accountability, auth, funds, letters, reports
+    from steunwijzer.config import get_settings
 
     row = check_access(session, officer, application_id)
-    if not workflow.may(row.status, Action.decide, "officer"):
+    action = Action.decide if workflow.may(row.status, Action.decide, "officer") else Action.correct
+    if not workflow.may(row.status, action, "officer"):
         raise NotAllowed("This cannot be done now. The application has status {status}.", status=row.status)
+    letters.check_keys(decision)
+    fund = funds.get_fund(session, row.fund_id)
+    application = applications.load(session, application_id)
     match decision.outcome:
         case Outcome.grant:
             if decision.amount_eur is None or decision.amount_eur <= 0:
                 raise InvalidInput("Please fill in the amount you grant.")
             if decision.payment is None:
                 raise InvalidInput("Please choose when the money is paid.")
-            fund = funds.get_fund(session, row.fund_id)
             tier = accountability.choose_tier(decision.amount_eur, fund, decision.report_tier)
-            decision = decision.model_copy(update={"report_tier": tier})
+            fixed = decision.fixed_at_once
+            if fixed is None:
+                fixed = decision.amount_eur <= letters.FIXED_AT_ONCE_UP_TO
+            decision = decision.model_copy(update={"report_tier": tier, "fixed_at_once": fixed, "reason_keys": [], "suggestions": []})
         case Outcome.refuse:
-            if not clean_text(decision.reason):
+            if not decision.reason_keys and not clean_text(decision.reason):
                 raise InvalidInput("Please give the reason for the refusal. The group will read it.")
+            catalogue = funds.all_funds(session)
+            ideas = [SuggestedFund(id=f.id, name=f.name, url=str(f.url))
+                     for f in suggest_other_funds(application.profile, catalogue, exclude=row.fund_id)]
+            decision = decision.model_copy(update={"suggestions": ideas, "condition_keys": []})
         case Outcome.refer:
             if not clean_text(decision.referred_to, multiline=False):
                 raise InvalidInput("Please say where you refer the group to.")
+            decision = decision.model_copy(update={"reason_keys": [], "condition_keys": [], "suggestions": []})
         case _ as never:
             assert_never(never)
-    session.add(DecisionRow(application_id=application_id, outcome=decision.outcome, amount_eur=decision.amount_eur,
-                            conditions=clean_text(decision.conditions) or None, payment=decision.payment,
-                            reason=clean_text(decision.reason) or None,
-                            referred_to=clean_text(decision.referred_to, multiline=False) or None,
-                            report_tier=decision.report_tier, officer=officer.username, created_at=utcnow()))
-    applications.step(session, application_id, Action.decide, actor=officer.username, outcome=decision.outcome)
+    decision = decision.model_copy(update={
+        "conditions": clean_text(decision.conditions) or None, "reason": clean_text(decision.reason) or None,
+        "referred_to": clean_text(decision.referred_to, multiline=False) or None})
+    decided = DecisionRow(application_id=application_id, outcome=decision.outcome, amount_eur=decision.amount_eur,
+                          conditions=decision.conditions, payment=decision.payment, reason=decision.reason,
+                          referred_to=decision.referred_to, report_tier=decision.report_tier,
+                          reason_keys=list(decision.reason_keys), condition_keys=list(decision.condition_keys),
+                          fixed_at_once=decision.fixed_at_once,
+                          suggestions=[s.model_dump() for s in decision.suggestions],
+                          officer=officer.username, created_at=utcnow())
+    session.add(decided)
+    session.flush()
+    applications.step(session, application_id, action, actor=officer.username, outcome=decision.outcome)
     if decision.outcome == Outcome.grant:
         reports.open_report(session, application_id, decision.report_tier, report_due_days)
-    audit.record(session, officer.username, f"application.decide.{decision.outcome.value}", application_id=application_id,
-                 amount=decision.amount_eur or "")
+    try:
+        signer = auth.get_officer(session, officer.username)
+    except NotFound:  # a demo or single-sign-on officer without an account row
+        signer = officer
+    sender = sender or letters.Sender.from_settings(get_settings())
+    facts = letters.gather(session, applications.load(session, application_id), fund, decision, signer, sender,
+                           decided.created_at.date(), report_due_days)
+    letters.store_letters(session, decided.id, application_id, facts)
+    audit.record(session, officer.username, f"application.{action.value}.{decision.outcome.value}",
+                 application_id=application_id, amount=decision.amount_eur or "")
+    return decided.id
 
 
 def delete_on_request(session: Session, officer: Officer, application_id: int, reason: str) -> dict[str, int]:

@@ -103,7 +103,6 @@ class AudioRow(Base):
     transcript: Mapped[str | None] = mapped_column(Text)
     language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    delete_after: Mapped[date | None] = mapped_column(index=True)
 
 
 class PhotoRow(Base):
@@ -152,7 +151,26 @@ class DecisionRow(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     referred_to: Mapped[str | None] = mapped_column(String(200))
     report_tier: Mapped[str | None] = mapped_column(String(16))
+    reason_keys: Mapped[list] = mapped_column(default=list)
+    condition_keys: Mapped[list] = mapped_column(default=list)
+    fixed_at_once: Mapped[bool | None] = mapped_column(Boolean)
+    suggestions: Mapped[list] = mapped_column(default=list)
     officer: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LetterRow(Base):
+    """A decision letter as it was made when the decision was taken: every download gives exactly
+    these bytes (the Dutch letter is the official one; a translation may sit beside it)."""
+
+    __tablename__ = "letters"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    locale: Mapped[str] = mapped_column(String(8))
+    official: Mapped[bool] = mapped_column(Boolean, default=False)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -20,6 +20,7 @@ class Action(StrEnum):
     ask = "ask"                      # an officer asks the group a question
     answer = "answer"                # the group answers the open question
     decide = "decide"                # grant, refuse or refer (the outcome picks the target)
+    correct = "correct"              # a new decision replaces the last one (it keeps its own letter)
     change = "change"                # the group makes a new version after sending
     report = "report"                # the group writes and sends its report
     approve_report = "approve_report"
@@ -68,6 +69,7 @@ class Move:
 
 
 _OPEN = frozenset({Status.submitted, Status.waiting_for_group})
+_DECIDED = frozenset({Status.granted, Status.refused, Status.referred})  # a report not yet sent
 _GROUP, _OFFICER, _SYSTEM = frozenset({"group"}), frozenset({"officer"}), frozenset({"system"})
 
 MOVES: tuple[Move, ...] = (
@@ -78,6 +80,8 @@ MOVES: tuple[Move, ...] = (
     Move(Action.decide, _OPEN, Status.granted, _OFFICER, N_("Grant"), Outcome.grant),
     Move(Action.decide, _OPEN, Status.refused, _OFFICER, N_("Refuse"), Outcome.refuse),
     Move(Action.decide, _OPEN, Status.referred, _OFFICER, N_("Refer to another fund or service"), Outcome.refer),
+    *(Move(Action.correct, _DECIDED, target, _OFFICER, N_("Correct the decision"), outcome)
+      for target, outcome in ((Status.granted, Outcome.grant), (Status.refused, Outcome.refuse), (Status.referred, Outcome.refer))),
     Move(Action.change, _OPEN, Status.withdrawn, _GROUP, N_("Change my application")),
     Move(Action.report, frozenset({Status.granted}), Status.report_submitted, _GROUP, N_("Send my report")),
     Move(Action.approve_report, frozenset({Status.report_submitted}), Status.closed, _OFFICER,

@@ -1,4 +1,4 @@
-"""A decision, drawn the same way for the group and for the officer."""
+"""A decision, drawn the same way for the group and for the officer, and its stored letters."""
 
 from __future__ import annotations
 
@@ -6,10 +6,18 @@ from typing import assert_never
 
 import streamlit as st
 
+from steunwijzer import i18n, letters
 from steunwijzer.labels import PAYMENT_LABELS, TIER_LABELS
-from steunwijzer.models import Decision, Outcome
+from steunwijzer.models import Application, Decision, Outcome
+from ui.downloads import docx_button
 from ui.shell import PageContext
 from ui.text import md
+
+
+def _officer_words(ctx: PageContext, text: str | None) -> None:
+    if text:
+        st.caption(ctx.gettext("Written by the officer:"))
+        st.markdown(md(text))
 
 
 def summary(ctx: PageContext, d: Decision, for_officer: bool = False) -> None:
@@ -21,13 +29,34 @@ def summary(ctx: PageContext, d: Decision, for_officer: bool = False) -> None:
             if d.payment:
                 line += " " + _(PAYMENT_LABELS[d.payment])
             st.write(line)
-            if d.conditions:
-                st.markdown(_("Conditions:") + " " + md(d.conditions))
+            conditions = [_(letters.standard_conditions()[k].text) for k in d.condition_keys]
+            if conditions:
+                st.markdown(_("Conditions:") + "\n" + "\n".join(f"- {c}" for c in conditions))
+            _officer_words(ctx, d.conditions)
             if d.report_tier:
                 st.write(_(TIER_LABELS[d.report_tier]))
         case Outcome.refuse:
-            st.markdown(_("Reason:") + " " + md(d.reason or ""))
+            reasons = [_(letters.refusal_reasons()[k].text) for k in d.reason_keys]
+            if reasons:
+                st.markdown(_("Reason:") + "\n" + "\n".join(f"- {r}" for r in reasons))
+            _officer_words(ctx, d.reason)
+            if d.suggestions:
+                st.markdown(_("Other funds you could try") + ":\n" + "\n".join(f"- {md(s.name)}" for s in d.suggestions))
         case Outcome.refer:
             st.markdown(_("We passed your application on to: {name}").format(name=md(d.referred_to or "")))
+            _officer_words(ctx, d.reason)
         case _ as never:
             assert_never(never)
+
+
+def letter_buttons(ctx: PageContext, app: Application, locales: list[str]) -> None:
+    """Download buttons for the stored letters: each gives exactly the file made at the decision."""
+    _ = ctx.gettext
+    for locale in dict.fromkeys(locales):
+        def stored(loc=locale) -> bytes:
+            with ctx.db.session() as s:
+                return letters.stored_letter(s, app.id, loc)[0]
+
+        language = i18n.language_name(locale, ctx.locale)
+        label = (_("Official decision letter ({language})") if locale == "nl" else _("Decision letter ({language})")).format(language=language)
+        docx_button(label, build=stored, file_name=f"besluit-{app.id}-{locale}.docx", key=f"letter_{locale}")

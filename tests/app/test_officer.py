@@ -131,7 +131,7 @@ def test_grant_with_letters_then_report_then_approve(world):
     assert not at.error, [e.value for e in at.error]
     labels = [d.label for d in at.get("download_button")]
     assert nl("Decision letter ({language})").format(language="Arabisch") in labels
-    assert nl("Decision letter ({language})").format(language="Nederlands") in labels
+    assert nl("Official decision letter ({language})").format(language="Nederlands") in labels
 
     # the volunteer tells how it went
     ar = gettext_for("ar")
@@ -164,10 +164,21 @@ def test_refuse_needs_a_reason_and_suggests_other_funds(world):
     assert suggestion and "Rotterdam" in suggestion[0], "funds that fit the group's profile are suggested"
     [b for b in at.button if b.label == nl("Save the decision")][0].click().run()
     assert at.error[0].value == nl("Please give the reason for the refusal. The group will read it.")
-    [t for t in at.text_area if t.label == nl("Reason (the group reads this)")][0].input("Het plan valt buiten de regels van dit fonds.")
+    at.multiselect[0].select("budget_spent").run()
+    [t for t in at.text_area if t.label == nl("Own reason (optional; the group reads it as you write it)")][0].input(
+        "Het plan valt buiten de regels van dit fonds.")
+    preview = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert nl("The money for this year is used up.") in preview, "the officer reads the letter before confirming"
     [b for b in at.button if b.label == nl("Save the decision")][0].click().run()
     assert not at.error, [e.value for e in at.error]
     labels = [d.label for d in at.get("download_button")]
-    assert nl("Decision letter ({language})").format(language="Nederlands") in labels
+    assert nl("Official decision letter ({language})").format(language="Nederlands") in labels
     with world["db"].session() as s:
         assert applications.load(s, app.id).status == "refused"
+    # the group reads the standard reason in its language, the officer's words marked, and the same other funds
+    vol = run_page("pages/2_application.py", locale="ar", state={"application_id": app.id})
+    shown = " ".join(m.value for m in vol.markdown).replace("\\", "")
+    ar = gettext_for("ar")
+    assert ar("The money for this year is used up.") in shown and ar("Other funds you could try") in shown
+    assert "Rotterdam" in shown.replace("\u2060", "")
+    assert ar("Written by the officer:") in [c.value for c in vol.caption]

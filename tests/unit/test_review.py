@@ -8,6 +8,7 @@ from tests.factories import send
 from steunwijzer import answer_types, accountability, applications, auth, funds, reports, review
 from steunwijzer.errors import InvalidInput, NotAllowed, NotFound
 from steunwijzer.models import BudgetLine, Decision, Officer, ReportTierRule, Status
+from steunwijzer.store import DecisionRow
 
 KEY = b"k"
 
@@ -99,14 +100,20 @@ def test_incomplete_decisions_are_refused(db, world, decision, msgid):
     assert exc.value.msgid == msgid
 
 
-def test_grant_opens_report_and_cannot_be_decided_twice(db, world):
+def test_grant_opens_report_and_is_corrected_only_by_a_new_decision_before_the_report(db, world):
     app_id = world["mine"]
     with db.session() as s:
         review.decide(s, PIET, app_id, Decision(outcome="grant", amount_eur=Decimal("1200"), payment="advance"))
     with db.session() as s:
         report = reports.get_report(s, app_id)
         assert report.tier == "story" and report.due_date is not None   # demo fund: story up to € 1,500
-    with pytest.raises(NotAllowed), db.session() as s:
+    with db.session() as s:  # a correction is a new decision (the old one stays)
+        review.decide(s, PIET, app_id, Decision(outcome="grant", amount_eur=Decimal("1100"), payment="advance"))
+        assert s.query(DecisionRow).filter_by(application_id=app_id).count() == 2
+    with db.session() as s:
+        given = {"what_happened": {"raw": "Goed."}, "people_reached": {"raw": "20"}, "went_well": {"raw": "Alles."}}
+        reports.send_report(s, app_id, given, "nl")
+    with pytest.raises(NotAllowed), db.session() as s:  # once the report is in, the decision stands
         review.decide(s, PIET, app_id, Decision(outcome="refuse", reason="x"))
 
 
