@@ -117,6 +117,15 @@ class LetterFacts:
     group_locale: str = "nl"
 
 
+def short_activity(text: str | None, limit: int = 300) -> str | None:
+    """The plan as the letter names it: the group's own first sentences, at most `limit` characters."""
+    if not text or len(text) <= limit:
+        return text
+    cut = text[:limit]
+    end = max(cut.rfind(". "), cut.rfind("! "), cut.rfind("? "), cut.rfind("\n"))
+    return (cut[: end + 1] if end > limit // 3 else cut.rstrip()) + " …"
+
+
 def mask_iban(iban: str) -> str:
     """Shown partly in a letter: 'NL91 … 4300'."""
     return f"{iban[:4]} … {iban[-4:]}" if len(iban) > 8 else "…"
@@ -149,7 +158,7 @@ def gather(session: Session, application: Application, fund: Fund, decision: Dec
         group_name=group, group_language=group_language,
         addressee=bank.penvoerder_name if through_penvoerder else (contact.name if contact else None),
         addressee_email=contact.email if contact else None, through_penvoerder=through_penvoerder,
-        activity=activity, activity_language=activity_language, when_where=when_where,
+        activity=short_activity(activity), activity_language=activity_language, when_where=when_where,
         amount=decision.amount_eur if grant else None, fixed_at_once=decision.fixed_at_once if grant else None,
         payment=decision.payment if grant else None,
         pay_by=decided_on + timedelta(days=PAY_WITHIN_DAYS) if grant and decision.payment == "advance" else None,
