@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from steunwijzer import audit, auth
+from steunwijzer import audit, auth, notify
 from steunwijzer.errors import InvalidInput, NotAllowed, NotFound
 from steunwijzer.models import (
     Answer,
@@ -246,6 +246,7 @@ def submit(session: Session, application_id: int, consent: bool, required_missin
     row = _row(session, application_id)
     row.consent_at = utcnow()
     transition(session, application_id, Status.submitted, actor="group")
+    notify.application_received(session, application_id)
 
 
 def new_version(session: Session, application_id: int) -> Application:

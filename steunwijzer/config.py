@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(25, gt=0, description="Largest uploaded voice note or photo.")
     report_due_days: int = Field(183, ge=1, description="Days after a grant before the report is due.")
     retention_days: int = Field(365, ge=1, description="Days after an application is closed before audio and personal data are purged.")
+    smtp_url: str | None = Field(None, description="Mail server: smtp://user:pw@host:587 (STARTTLS) or smtps://user:pw@host:465 (TLS). Unset: mails wait in the outbox.")
+    mail_from: str = Field("Steunwijzer <noreply@localhost>", description="Sender of every mail (From header).")
+    base_url: str = Field("http://localhost:8501", description="The app's public address, for links in mails.")
     officer_session_minutes: int = Field(60, ge=1, description="An officer is logged out after this many idle minutes.")
 
     @property

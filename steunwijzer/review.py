@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from steunwijzer import applications, audit
+from steunwijzer import applications, audit, notify
 from steunwijzer.errors import InvalidInput, NotAllowed, NotFound
 from steunwijzer.forms import clean_text, load_form
 from steunwijzer.models import Application, Decision, Officer, Status
@@ -120,6 +120,7 @@ def ask_group(session: Session, officer: Officer, application_id: int, template_
     if row.status != Status.waiting_for_group:
         applications.transition(session, application_id, Status.waiting_for_group, actor=officer.username)
     audit.record(session, officer.username, "application.ask", application_id=application_id, template=template_key or "free")
+    notify.question_asked(session, application_id)
 
 
 def answer_officer(session: Session, application_id: int, text: str, language: str | None, audio_id: int | None = None,
@@ -172,6 +173,7 @@ def decide(session: Session, officer: Officer, application_id: int, decision: De
         reports.open_report(session, application_id, decision.report_tier, report_due_days)
     audit.record(session, officer.username, f"application.decide.{decision.outcome}", application_id=application_id,
                  amount=decision.amount_eur or "")
+    notify.decision_taken(session, application_id)
 
 
 def delete_on_request(session: Session, officer: Officer, application_id: int, reason: str) -> None:
