@@ -150,12 +150,12 @@ def build_message(row: OutboxRow, mail_from: str) -> EmailMessage:
     msg["Date"] = format_datetime(row.created_at.replace(tzinfo=None), usegmt=False)
     domain = (parseaddr(mail_from)[1].rpartition("@")[2] or "steunwijzer.localhost").strip(">")
     msg["Message-ID"] = f"<steunwijzer.{row.id}.{int(row.created_at.timestamp())}@{domain}>"
-    msg["Content-Language"] = row.language
     msg["Auto-Submitted"] = "auto-generated"
     for name, value in (row.headers or {}).items():
         msg[name] = value
     msg.set_content(row.body_text)
     msg.add_alternative(row.body_html, subtype="html")
+    msg["Content-Language"] = row.language  # after the body: making it multipart moves Content-* headers down
     return msg
 
 
