@@ -11,13 +11,14 @@ from steunwijzer.errors import SteunwijzerError
 from steunwijzer.i18n import N_
 from steunwijzer.models import Status
 from steunwijzer.labels import STATUS_LABELS
-from ui import answer
+from ui import answer, mail
 
 ctx = ui.page_setup(N_("Applications"), role="officer", layout="wide")
 _ = ctx.gettext
 officer = ctx.officer
 
 st.title(_("Applications"))
+mail.officer_settings(ctx)
 with ctx.db.session() as s:
     handled = review.handled_fund_ids(s, officer)
     fund_names = {f.id: f.name for f in funds.all_funds(s, include_archived=True) if f.id in handled}

@@ -45,8 +45,9 @@ def _address_key(email: str) -> str:
     return "addr:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()[:40]
 
 
-def applications_with_address(session: Session, email: str) -> list[int]:
-    """Applications whose contact answer has this address (any case), still open to their group."""
+def applications_with_address(session: Session, email: str) -> list[tuple[int, str]]:
+    """(application id, address as the group wrote it) for every application whose contact
+    answer has this address (in any case), still open to its group."""
     wanted = email.strip().lower()
     found = []
     rows = session.execute(select(AnswerRow.application_id, AnswerRow.value).join(
@@ -55,7 +56,7 @@ def applications_with_address(session: Session, email: str) -> list[int]:
     for application_id, value in rows:
         contact = value.get("contact") if isinstance(value, dict) else None
         if isinstance(contact, dict) and (contact.get("email") or "").strip().lower() == wanted:
-            found.append(application_id)
+            found.append((application_id, contact["email"]))
     return found
 
 
@@ -74,11 +75,11 @@ def request_new_code(session: Session, email: str, client_key: str, secret_key: 
         return 0  # the same answer on the page; this address simply gets no more mail today
     session.add(AttemptRow(scope=SCOPE, key=address))
     made = 0
-    for application_id in applications_with_address(session, email):
+    for application_id, address in applications_with_address(session, email):
         if session.get(ApplicationRow, application_id).resume_hash.startswith(CLOSED_HASH_PREFIXES):
             continue
         code = replace_code(session, application_id, secret_key, actor="group")
-        if notify.lost_code(session, application_id, email, code, settings=settings):
+        if notify.lost_code(session, application_id, address, code, settings=settings):
             made += 1
     return made
 

@@ -73,7 +73,7 @@ def raw_value(ctx: PageContext, app: Application, question: Question):
         rows = s.get(key(app, question, "rows"), 3)
         return [{"item": s.get(key(app, question, f"item{i}"), ""), "amount": s.get(key(app, question, f"amount{i}"), "")} for i in range(rows)]
     if t == QuestionType.contact:
-        return {part: s.get(key(app, question, part), "") for part in ("name", "phone", "email")}
+        return {part: s.get(key(app, question, part), "") for part in ("name", "phone", "email", "mail_ok")}
     if t == QuestionType.bank:
         return {part: s.get(key(app, question, part), "") for part in ("route", "iban", "holder", "penvoerder_name")}
     return s.get(key(app, question))
@@ -118,6 +118,8 @@ def answer_input(ctx: PageContext, app: Application, question: Question, on_chan
             k = key(app, question, part)
             _init(k, getattr(contact, part, None) or "")
             st.text_input(label, key=k, max_chars=254)
+        _init(key(app, question, "mail_ok"), bool(getattr(contact, "mail_ok", False)))
+        st.checkbox(_("You may e-mail me about this application"), key=key(app, question, "mail_ok"))
     elif t == QuestionType.bank:
         _bank_input(ctx, app, question, value)
     elif t in (QuestionType.choice, QuestionType.multi_choice):
