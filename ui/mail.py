@@ -18,9 +18,12 @@ def officer_settings(ctx) -> None:
     """'My e-mail settings': the officer's address, the daily digest, immediate mails."""
     _ = ctx.gettext
     mail_off_notice(ctx)
-    with st.expander(_("My e-mail settings"), icon=":material/mail:"):
+    try:
         with ctx.db.session() as s:
             current = notify.officer_mail_settings(s, ctx.officer.username)
+    except SteunwijzerError:
+        return  # an account that is gone: the page's own guard deals with it
+    with st.expander(_("My e-mail settings"), icon=":material/mail:"):
         with st.form("officer_mail"):
             email = st.text_input(_("Your e-mail address"), value=current["email"] or "", max_chars=254)
             digest = st.checkbox(_("A daily e-mail with what needs my attention"), value=current["digest"])
