@@ -10,7 +10,7 @@ from steunwijzer.errors import SteunwijzerError
 
 def mail_off_notice(ctx) -> None:
     if not outbox.mail_enabled(ctx.settings):
-        st.info(ctx.gettext("Mail is off: no mail server is set (STEUNWIJZER_SMTP_URL). Mails wait in the outbox and nobody gets them yet."),
+        st.warning(ctx.gettext("Mail is off: no mail server is set (STEUNWIJZER_SMTP_URL). Mails wait in the outbox and nobody gets them yet."),
                 icon=":material/mail_lock:")
 
 
