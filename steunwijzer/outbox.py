@@ -134,10 +134,14 @@ def as_dict(row: OutboxRow) -> dict:
 
 
 def prune(session: Session, now: datetime | None = None) -> int:
-    """Forget sent and failed mails after KEEP_SENT: the outbox is no address book."""
+    """Forget sent and failed mails after KEEP_SENT: the outbox is no address book. A scheduled
+    mail (one with a dedupe key) keeps an empty row, so that its reminder is not made again."""
     cutoff = (now or utcnow()) - KEEP_SENT
-    return session.execute(delete(OutboxRow).where(OutboxRow.state.in_(("sent", "failed")),
-                                                   OutboxRow.created_at < cutoff)).rowcount or 0
+    old = (OutboxRow.state.in_(("sent", "failed")), OutboxRow.created_at < cutoff)
+    gone = session.execute(delete(OutboxRow).where(*old, OutboxRow.dedupe_key.is_(None))).rowcount or 0
+    emptied = session.execute(update(OutboxRow).where(*old, OutboxRow.dedupe_key.is_not(None), OutboxRow.recipient != "")
+                              .values(recipient="", subject="", body_text="", body_html="", headers={})).rowcount or 0
+    return gone + emptied
 
 
 # ---- sending ------------------------------------------------------------------------------

@@ -225,12 +225,16 @@ def test_lost_code_body_is_removed_after_sending(db, server_factory):
     assert rows(db)[0].body_text == outbox.REMOVED and rows(db)[0].body_html == outbox.REMOVED
 
 
-def test_prune_forgets_old_sent_mail(db):
+def test_prune_forgets_old_sent_mail_but_not_that_a_reminder_was_sent(db):
     queue(db, 2)
+    queue(db, 1, kind="report_overdue", dedupe_key="report_overdue:1:2027-01-01")
     with db.session() as s:
         for row in s.scalars(select(OutboxRow)):
             row.created_at = utcnow() - timedelta(days=40)
-        s.scalars(select(OutboxRow)).first().state = "sent"
+            row.state = "queued" if row.recipient == "groep1@example.nl" else "sent"
     with db.session() as s:
-        assert outbox.prune(s) == 1
-    assert [r.state for r in rows(db)] == ["queued"]
+        assert outbox.prune(s) == 2
+    assert [(r.state, r.recipient, r.body_text) for r in rows(db)] == [("queued", "groep1@example.nl", "Hallo 1\n"), ("sent", "", "")]
+    with db.session() as s:
+        assert outbox.enqueue(s, kind="report_overdue", recipient="a@b.nl", recipient_type="group", language="nl", subject="s",
+                              text="t", html="h", dedupe_key="report_overdue:1:2027-01-01") is None
