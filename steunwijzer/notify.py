@@ -303,6 +303,16 @@ def run_scheduled(session: Session, now: datetime | None = None, settings=None) 
     return counts
 
 
+def run_due(db, settings=None, now: datetime | None = None) -> tuple[dict, "outbox.SendResult"]:
+    """The one periodic job: add what is due (run_scheduled), then send what is due. This is what
+    `outbox send` runs, and what a scheduler (cron, the task queue) calls every few minutes."""
+    settings = _settings(settings)
+    now = now or utcnow()
+    with db.session() as session:
+        scheduled = run_scheduled(session, now, settings)
+    return scheduled, outbox.send_due(db, settings, now)
+
+
 def check_email(value: str) -> str:
     from steunwijzer.forms import validate_email
 

@@ -320,12 +320,8 @@ def _cli_send(args, db) -> int:
     from steunwijzer import notify
     from steunwijzer.config import get_settings
 
-    settings = get_settings()
-    now = utcnow()
-    with db.session() as s:
-        scheduled = notify.run_scheduled(s, now, settings)
+    scheduled, result = notify.run_due(db, get_settings())
     print("Scheduled: " + ", ".join(f"{v} {k}" for k, v in scheduled.items()))
-    result = send_due(db, settings, now)
     if result.mail_off:
         with db.session() as s:
             waiting = len(entries(s, state="queued", limit=1_000_000))

@@ -46,5 +46,7 @@ def handle_link(ctx) -> None:
              "seen": _("Look at the funds under \"Find money for your plan\".")}
     if outcome in texts:
         st.success(texts[outcome], icon=":material/notifications:")
+        if outcome != "stopped":
+            st.page_link("pages/1_find_funding.py", label=_("Find money for your plan"), icon=":material/search:")
     else:
         st.warning(_("This link does not work any more."), icon=":material/link_off:")

@@ -17,7 +17,7 @@ from steunwijzer.config import Settings
 from steunwijzer.errors import InvalidInput, NotFound, TooManyAttempts
 from steunwijzer.mail_texts import MAILS
 from steunwijzer.models import Contact, Decision, Officer
-from steunwijzer.store import ApplicationRow, AuditRow, OutboxRow, ReportRow, utcnow
+from steunwijzer.store import ApplicationRow, AuditRow, OutboxRow, ReportRow
 
 KEY = b"test-secret-key"
 FUND = "initiatievenfonds-voorbeeld"
@@ -266,3 +266,20 @@ def test_cli_new_code_outbox_and_officer_mail(tmp_path):
     assert result.returncode == 0 and "immediate" in result.stdout and "digest" not in result.stdout.split(";")[1]
     bad = run(tmp_path, "officer", "set-mail", "piet", "--email", "nee")
     assert bad.returncode == 2 and "e-mail address" in bad.stderr
+
+
+def test_run_due_schedules_and_sends(world):
+    from steunwijzer.store import utcnow
+    from tests.mailserver import MailServer
+
+    server = MailServer().start()
+    try:
+        settings = Settings(smtp_url=server.url(query="starttls=off"), base_url="https://steun.example.nl")
+        with world.session() as s:
+            new_application(s)
+        scheduled, result = notify.run_due(world, settings, utcnow())
+        assert result.sent == 1 and scheduled["outbox_pruned"] == 0
+        assert server.received[0].message["Subject"] == "We hebben je aanvraag ontvangen"
+        assert notify.run_due(world, settings)[1].sent == 0
+    finally:
+        server.stop()
