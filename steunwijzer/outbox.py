@@ -241,7 +241,7 @@ def send_due(db: Database, settings, now: datetime | None = None, limit: int = B
     if not mail_enabled(settings):
         result.mail_off = True
         return result
-    target = parse_smtp_url(settings.smtp_url)
+    target = parse_smtp_url(settings.smtp_url.get_secret_value())  # SecretStr: the password stays out of reprs and logs
     now = now or utcnow()
     ids = _claim(db, now, limit)
     if not ids:
