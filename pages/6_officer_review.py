@@ -10,7 +10,7 @@ from steunwijzer import accountability, applications, documents, forms, funds, i
 from steunwijzer.errors import SteunwijzerError
 from steunwijzer.i18n import N_
 from steunwijzer.models import Decision, Status
-from ui import answer
+from ui import answer, mail
 from steunwijzer.labels import PAYMENT_LABELS, STATUS_LABELS, TIER_LABELS
 
 ctx = ui.page_setup(N_("Review an application"), role="officer", layout="wide")
@@ -87,6 +87,7 @@ with tab_talk:
             if m.audio_id:
                 play(m.audio_id, m.language)
     if app.status in (Status.submitted, Status.waiting_for_group):
+        mail.group_mail_note(ctx, app.id)
         with st.form("ask", clear_on_submit=True):
             st.markdown("**" + _("Ask the group a question") + "**")
             key = st.selectbox(_("Common question (the group reads it in its own language)"), [None, *templates],

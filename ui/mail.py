@@ -36,3 +36,14 @@ def officer_settings(ctx) -> None:
                     ctx.error(exc)
                 else:
                     st.success(_("Saved."))
+
+
+def group_mail_note(ctx, application_id: int) -> None:
+    """Tell the officer whether the group will hear of a question by e-mail, or must be called."""
+    _ = ctx.gettext
+    with ctx.db.session() as s:
+        reachable = notify.group_address(s, application_id) is not None
+    if reachable and outbox.mail_enabled(ctx.settings):
+        st.caption(_("The group gets an e-mail that there is a question (without the question itself)."))
+    else:
+        st.caption(_("This group gets no e-mail from us. Call them to say that there is a question."))

@@ -131,3 +131,16 @@ def test_contact_question_has_the_consent_box(open_page, db):
     assert not at.error, [e.value for e in at.error]
     with db.session() as s:
         assert notify.contact_of(s, app.id) == Contact(name="Els", email="els@example.nl", mail_ok=True)
+
+
+def test_review_page_tells_the_officer_whether_the_group_hears_of_a_question(open_page, db):
+    key = get_settings().resolved_secret_key()
+    with db.session() as s:
+        app, _ = applications.start(s, "initiatievenfonds-voorbeeld", "nl", key)
+        applications.save_answer(s, app.id, "contact", Contact(name="Els", email="els@example.nl", mail_ok=True))
+        applications.submit(s, app.id, consent=True, required_missing=[])
+    at = open_page("pages/6_officer_review.py", state={"officer": Officer(username="mail-officer", is_admin=True).model_dump(),
+                                                       "officer_seen": 9e12, "review_id": app.id})
+    assert not at.exception
+    no_mail = gettext_for("nl")("This group gets no e-mail from us. Call them to say that there is a question.")
+    assert no_mail in [c.value for c in at.caption]  # consent given, but mail is off in the tests' settings
