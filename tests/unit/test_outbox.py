@@ -12,6 +12,8 @@ from steunwijzer.store import AuditRow, OutboxRow, utcnow
 from tests.mailserver import MailServer, free_port, make_certificate
 
 FROM = "Steunwijzer <noreply@steunwijzer.test>"
+# implicit TLS: aiosmtpd cannot see that the whole connection is encrypted, and warns about AUTH
+pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 
 
 @pytest.fixture(scope="module")
