@@ -3,6 +3,7 @@
 import streamlit as st
 
 import ui
+import ui.alerts
 import ui.shell
 from ui import menu
 from steunwijzer.i18n import N_
@@ -20,6 +21,7 @@ DOORS = (
 )
 
 ui.shell.language_buttons(ctx)
+ui.alerts.handle_link(ctx)  # ?alert=confirm|stop|seen&token=… from a fund-alert mail
 st.title("Steunwijzer")
 st.markdown("### " + _("Money for your group's plan: find it, ask for it, and tell how it went."))
 st.write(_("For groups of volunteers and residents, also without a foundation. Type or speak, in your own language."))

@@ -5,7 +5,7 @@ import streamlit as st
 import ui
 from steunwijzer import matching
 from steunwijzer.i18n import N_
-from ui import finder
+from ui import alerts, finder
 
 ctx = ui.page_setup(N_("Find money for your plan"))
 _ = ctx.gettext
@@ -28,3 +28,4 @@ if profile is None:
 matches = matching.match_funds(profile, index)
 chosen = finder.filters(ctx)
 finder.results(ctx, matches, chosen)
+alerts.signup(ctx, profile)

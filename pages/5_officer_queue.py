@@ -12,12 +12,14 @@ from steunwijzer.i18n import N_
 from steunwijzer.models import Status
 from ui import menu, session
 from ui.text import md
+from ui import mail
 
 ctx = ui.page_setup(N_("Applications"), role="officer", layout="wide")
 _ = ctx.gettext
 officer = ctx.officer
 
 st.title(_("Applications"))
+mail.officer_settings(ctx)
 with ctx.db.session() as s:
     handled = access.handled_fund_ids(s, officer)
     fund_names = {f.id: f.name for f in funds.all_funds(s, include_archived=True) if f.id in handled}

@@ -12,7 +12,7 @@ from steunwijzer.i18n import N_
 from steunwijzer.labels import PAYMENT_LABELS, TIER_LABELS
 from steunwijzer.models import Decision, Outcome, QuestionType, Role
 from steunwijzer.workflow import Action
-from ui import answer, conversation, decision, session
+from ui import answer, conversation, decision, mail, session
 from ui.text import md
 
 ctx = ui.page_setup(N_("Review an application"), role="officer", layout="wide")
@@ -83,6 +83,7 @@ with tab_talk:
         st.caption(_("No questions asked yet."))
     conversation.messages(ctx, app, for_officer=True, play=lambda m: play(m.audio_id, m.language))
     if workflow.may(app, Action.ask, "officer"):
+        mail.group_mail_note(ctx, app.id)
         with st.form("ask", clear_on_submit=True):
             st.markdown("**" + _("Ask the group a question") + "**")
             key = st.selectbox(_("Common question (the group reads it in its own language)"), [None, *templates],

@@ -6,11 +6,13 @@ import ui
 from steunwijzer import audit, auth, funds
 from steunwijzer.errors import SteunwijzerError
 from steunwijzer.i18n import N_
+from ui import mail
 
 ctx = ui.page_setup(N_("Administration"), role="admin", layout="wide")
 _ = ctx.gettext
 
 st.title(_("Administration"))
+mail.mail_off_notice(ctx)
 tab_officers, tab_audit = st.tabs([_("Officers"), _("Audit log")])
 
 with tab_officers:

@@ -163,7 +163,8 @@ def validate_contact(question: Question, raw, locale: str) -> Contact | None:
         raise InvalidInput("The name is too long.")
     if not phone and not email:
         raise InvalidInput("Please give a phone number or an e-mail address, so we can reach you.")
-    return Contact(name=name, phone=validate_phone(phone) if phone else None, email=validate_email(email) if email else None)
+    return Contact(name=name, phone=validate_phone(phone) if phone else None, email=validate_email(email) if email else None,
+                   mail_ok=bool(email) and bool(raw.get("mail_ok")))
 
 
 def normalize_iban(raw: str) -> str:

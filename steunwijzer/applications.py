@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from steunwijzer import answer_types, audit, auth, forms, workflow
+from steunwijzer import answer_types, audit, auth, forms, notify, workflow
 from steunwijzer.errors import InvalidInput, NotAllowed, NotFound
 from steunwijzer.models import Answer, Application, Decision, Message, Outcome, Question, Role, Status, StatusChange
 from steunwijzer.store import (
@@ -220,6 +220,7 @@ def submit(session: Session, application_id: int, consent: bool) -> None:
         raise InvalidInput("Please agree that we store your answers, so we can handle your application.")
     _row(session, application_id).consent_at = utcnow()
     step(session, application_id, Action.submit, actor="group")
+    notify.application_received(session, application_id)
 
 
 def new_version(session: Session, application_id: int) -> Application:

@@ -57,6 +57,16 @@ def cmd_officer_list(args: argparse.Namespace, db: Database) -> int:
     return 0
 
 
+def cmd_officer_set_mail(args: argparse.Namespace, db: Database) -> int:
+    from steunwijzer import notify
+
+    with db.session() as s:
+        notify.set_officer_mail(s, args.username, args.email, digest=not args.no_digest, immediate=not args.no_immediate, actor="cli")
+    wants = [name for name, on in (("digest", not args.no_digest), ("immediate", not args.no_immediate)) if on]
+    print(f"{args.username}: {args.email or 'no address'}; mails: {', '.join(wants) or 'none'}")
+    return 0
+
+
 # ---- parser -----------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -77,6 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_officer_add)
     p = osub.add_parser("list", help="List officer accounts.", description="List officer accounts.")
     p.set_defaults(handler=cmd_officer_list)
+    p = osub.add_parser("set-mail", help="Set an officer's e-mail address and which mails they get.",
+                        description="Set the address for the daily digest and the immediate mails (second approval).")
+    p.add_argument("username")
+    p.add_argument("--email", required=True, help="The officer's e-mail address ('' removes it: no mail at all).")
+    p.add_argument("--no-digest", action="store_true", help="No daily digest.")
+    p.add_argument("--no-immediate", action="store_true", help="No immediate mails (second approval requests).")
+    p.set_defaults(handler=cmd_officer_set_mail)
 
     for register in _extensions():
         register(sub)

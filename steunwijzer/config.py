@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LOCALES = ("nl", "en", "ar", "tr", "pl", "uk")
@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     report_due_days: int = Field(183, ge=1, description="Days after a grant before the report is due.")
     retention_days: int = Field(365, ge=1, description="Days after an application is closed before audio and personal data are purged.")
     draft_retention_days: int = Field(90, ge=1, description="Days a draft may stay untouched before it is deleted with its recordings.")
+    smtp_url: SecretStr | None = Field(None, description="Mail server: smtp://user:pw@host:587 (STARTTLS) or smtps://user:pw@host:465 (TLS). Unset: mails wait in the outbox.")
+    mail_from: str = Field("Steunwijzer <noreply@localhost>", description="Sender of every mail (From header).")
+    base_url: str = Field("http://localhost:8501", description="The app's public address, for links in mails.")
     officer_session_minutes: int = Field(60, ge=1, description="An officer is logged out after this many idle minutes.")
 
     @property

@@ -159,6 +159,8 @@ def _csv_cell(value) -> str:
 # ---- CLI ----------------------------------------------------------------------------------
 
 def register(sub) -> None:
+    from steunwijzer import recovery
+
     p = sub.add_parser("applications", help="Export and import applications.", description="Export and import applications.")
     asub = p.add_subparsers(dest="applications_command", required=True, metavar="ACTION")
     e = asub.add_parser("export", help="Print one application as JSON, or a list as CSV.",
@@ -177,6 +179,7 @@ def register(sub) -> None:
     d.add_argument("--id", type=int, required=True, help="The application number.")
     d.add_argument("--reason", required=True, help="How and when the group asked (no names).")
     d.set_defaults(handler=_cli_delete)
+    recovery.register_applications(asub)  # applications new-code
     s = sub.add_parser("schema", help="Print a JSON Schema.", description="Print the JSON Schema of an exchange format.")
     s.add_argument("name", choices=["application"])
     s.set_defaults(handler=lambda args, db: (print(json.dumps(schema(), indent=2)), 0)[1])

@@ -215,6 +215,7 @@ class Contact(Strict):
     name: str = Field(min_length=1, max_length=200)
     phone: str | None = None
     email: str | None = None
+    mail_ok: bool = False  # "you may e-mail me about this application" (steunwijzer.notify)
 
 
 class BankAccount(Strict):

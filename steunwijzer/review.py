@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from steunwijzer import applications, audit, workflow
+from steunwijzer import applications, audit, notify, workflow
 from steunwijzer.access import check_access, handled_fund_ids
 from steunwijzer.errors import InvalidInput, NotAllowed, NotFound
 from steunwijzer.forms import load_form
@@ -123,6 +123,7 @@ def ask_group(session: Session, officer: Officer, application_id: int, template_
                            template_key=template_key or None, text=body, language=None if template_key else "nl"))
     applications.step(session, application_id, Action.ask, actor=officer.username)
     audit.record(session, officer.username, "application.ask", application_id=application_id, template=template_key or "free")
+    notify.question_asked(session, application_id)
 
 
 def answer_officer(session: Session, application_id: int, text: str, language: str | None, audio_id: int | None = None,
@@ -209,6 +210,7 @@ def decide(session: Session, officer: Officer, application_id: int, decision: De
     letters.store_letters(session, decided.id, application_id, facts)
     audit.record(session, officer.username, f"application.{action.value}.{decision.outcome.value}",
                  application_id=application_id, amount=decision.amount_eur or "")
+    notify.decision_taken(session, application_id)
     return decided.id
 
 

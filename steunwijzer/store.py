@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     create_engine,
+    true,
     event,
 )
 from sqlalchemy.engine import Engine
@@ -195,6 +196,10 @@ class OfficerRow(Base):
     fund_ids: Mapped[list] = mapped_column(default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Mail to this officer (steunwijzer.notify): the address and two switches.
+    email: Mapped[str | None] = mapped_column(String(254))
+    mail_digest: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    mail_immediate: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class AttemptRow(Base):
@@ -217,6 +222,48 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(String(64))
     application_id: Mapped[int | None] = mapped_column(Integer, index=True)
     detail: Mapped[dict] = mapped_column(default=dict)
+
+
+class OutboxRow(Base):
+    """One e-mail, stored before it is sent (steunwijzer.outbox). `dedupe_key` makes a scheduled
+    mail (a reminder, a digest) go out once however often the schedule runs."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    recipient: Mapped[str] = mapped_column(String(254))
+    recipient_type: Mapped[str] = mapped_column(String(16))  # group | officer | subscriber
+    language: Mapped[str] = mapped_column(String(8))
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    headers: Mapped[dict] = mapped_column(default=dict)
+    application_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    state: Mapped[str] = mapped_column(String(16), default="queued")  # queued | sending | sent | failed
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_try: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_outbox_due", "state", "next_try"),)
+
+
+class FundAlertRow(Base):
+    """A group's wish to hear about funds that fit its finder answers (double opt-in)."""
+
+    __tablename__ = "fund_alerts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    locale: Mapped[str] = mapped_column(String(8))
+    profile: Mapped[dict] = mapped_column(default=dict)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    confirmed_at: Mapped[datetime | None]
+    last_click_at: Mapped[datetime | None]
+    # fund id -> what the group was last told about it ({"deadline": iso or None, "reminded": iso})
+    known: Mapped[dict] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 # ---- engine ----------------------------------------------------------------------------

@@ -148,6 +148,8 @@ def _draw_contact(ctx, app, question, value: Contact | None, on_change, voice_fo
         k = key(app, question, part)
         _init(k, getattr(value, part, None) or "")
         st.text_input(label, key=k, max_chars=254, on_change=on_change)
+    _init(key(app, question, "mail_ok"), bool(getattr(value, "mail_ok", False)))
+    st.checkbox(_("You may e-mail me about this application"), key=key(app, question, "mail_ok"), on_change=on_change)
 
 
 def _draw_choices(ctx, app, question, value, on_change, voice_form) -> None:
@@ -301,7 +303,7 @@ WIDGETS: dict[QuestionType, Widget] = {
     QuestionType.multi_choice: Widget(_draw_choices, _read_single),
     QuestionType.budget: Widget(_draw_budget, _read_budget, _show_budget),
     QuestionType.spending: Widget(_draw_spending, _read_spending),
-    QuestionType.contact: Widget(_draw_contact, _read_parts("name", "phone", "email")),
+    QuestionType.contact: Widget(_draw_contact, _read_parts("name", "phone", "email", "mail_ok")),
     QuestionType.bank: Widget(_draw_bank, _read_parts("route", "iban", "holder", "penvoerder_name")),
     QuestionType.photos: Widget(_draw_photos, _read_nothing),
 }

@@ -49,3 +49,27 @@ def resume_form(ctx) -> None:
         else:
             open_application(app.id)
             st.rerun()
+    lost_code_form(ctx)
+
+
+def lost_code_form(ctx) -> None:
+    """'I lost my code': a new code by mail. The page says the same whether or not the address
+    is known, so nobody can find out which addresses have an application."""
+    from steunwijzer import recovery
+    from steunwijzer.errors import SteunwijzerError
+
+    _ = ctx.gettext
+    with st.expander(_("I lost my code"), icon=":material/key:"):
+        st.write(_("Type the e-mail address you gave in your application. We will send a new code to it. Your old code then stops working."))
+        with st.form("lost_code", clear_on_submit=True):
+            email = st.text_input(_("E-mail address"), max_chars=254)
+            go = st.form_submit_button(_("Send me a new code"))
+        if go:
+            try:
+                with ctx.db.session() as s:
+                    recovery.request_new_code(s, email, client_key(), ctx.settings.resolved_secret_key())
+            except SteunwijzerError as exc:
+                ctx.error(exc)
+            else:
+                st.success(_("If we know this e-mail address, we have sent a new code to it. Look in your mailbox, also in the spam folder. No e-mail? Call {municipality}.").format(
+                    municipality=ctx.settings.municipality), icon=":material/mark_email_read:")

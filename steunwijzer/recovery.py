@@ -1,0 +1,104 @@
+"""A way back for a lost resume code. The group types the e-mail address it gave; every
+application with that contact address gets a new code by mail (the old code stops working).
+The page always shows the same sentence, so nobody can find out which addresses are known.
+Requests are limited per address and per client (attempts table, scope "lostcode"). An officer on
+the phone can do the same with `python -m steunwijzer applications new-code --id N`."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from steunwijzer import audit, auth, notify
+from steunwijzer.errors import NotFound, TooManyAttempts
+from steunwijzer.models import Status
+from steunwijzer.store import AnswerRow, ApplicationRow, AttemptRow, utcnow
+
+SCOPE = "lostcode"
+PER_ADDRESS = 3                  # new codes mailed per address per day
+PER_CLIENT = 5                   # requests per browser session per hour
+GLOBAL_PER_HOUR = 200            # all clients together
+CLOSED_HASH_PREFIXES = ("superseded:", "deleted:", "purged:")
+
+
+def replace_code(session: Session, application_id: int, secret_key: bytes, actor: str) -> str:
+    """A new resume code for an application; the old one stops working. Returns the new code
+    (it is stored only as a keyed hash)."""
+    row = session.get(ApplicationRow, application_id)
+    if row is None or row.resume_hash.startswith(CLOSED_HASH_PREFIXES):
+        raise NotFound("This application does not exist.")
+    code = auth.new_resume_code()
+    row.resume_hash = auth.hash_resume_code(code, secret_key)
+    audit.record(session, actor, "application.new_code", application_id=row.id)
+    return code
+
+
+def _count(session: Session, key: str, window: timedelta) -> int:
+    return session.scalar(select(func.count()).select_from(AttemptRow).where(
+        AttemptRow.scope == SCOPE, AttemptRow.key == key, AttemptRow.at >= utcnow() - window)) or 0
+
+
+def _address_key(email: str) -> str:
+    return "addr:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()[:40]
+
+
+def applications_with_address(session: Session, email: str) -> list[tuple[int, str]]:
+    """(application id, address as the group wrote it) for every application whose contact
+    answer has this address (in any case), still open to its group."""
+    wanted = email.strip().lower()
+    found = []
+    rows = session.execute(select(AnswerRow.application_id, AnswerRow.value).join(
+        ApplicationRow, ApplicationRow.id == AnswerRow.application_id).where(
+        AnswerRow.form == "application", AnswerRow.question_id == notify.contact_question_id(), ApplicationRow.status != Status.withdrawn))
+    for application_id, value in rows:
+        contact = value.get("contact") if isinstance(value, dict) else None
+        if isinstance(contact, dict) and (contact.get("email") or "").strip().lower() == wanted:
+            found.append((application_id, contact["email"]))
+    return found
+
+
+def request_new_code(session: Session, email: str, client_key: str, secret_key: bytes, settings=None) -> int:
+    """'I lost my code'. Mails a new code for every application with this contact address.
+    Raises only for a bad address or too many requests from this client; returns how many
+    mails were made (the page must not show it)."""
+    email = notify.check_email(email)
+    client = "client:" + client_key[:100]
+    if _count(session, client, timedelta(hours=1)) >= PER_CLIENT or _count(session, "*", timedelta(hours=1)) >= GLOBAL_PER_HOUR:
+        raise TooManyAttempts("Too many tries. Wait {minutes} minutes and try again.", minutes=60)
+    session.add(AttemptRow(scope=SCOPE, key=client))
+    session.add(AttemptRow(scope=SCOPE, key="*"))
+    address = _address_key(email)
+    if _count(session, address, timedelta(days=1)) >= PER_ADDRESS:
+        return 0  # the same answer on the page; this address simply gets no more mail today
+    session.add(AttemptRow(scope=SCOPE, key=address))
+    made = 0
+    for application_id, address in applications_with_address(session, email):
+        if session.get(ApplicationRow, application_id).resume_hash.startswith(CLOSED_HASH_PREFIXES):
+            continue
+        code = replace_code(session, application_id, secret_key, actor="group")
+        if notify.lost_code(session, application_id, address, code, settings=settings):
+            made += 1
+    return made
+
+
+# ---- command line: python -m steunwijzer applications new-code --id N ---------------------------
+
+def register_applications(asub) -> None:
+    """Adds `new-code` to the `applications` command group (made in steunwijzer.exchange)."""
+    p = asub.add_parser("new-code", help="Give an application a new resume code (the old one stops working).",
+                        description="For a group that lost its code and calls: makes a new code, prints it once, "
+                                    "and the old code stops working.")
+    p.add_argument("--id", type=int, required=True, help="The application number.")
+    p.set_defaults(handler=_cli_new_code)
+
+
+def _cli_new_code(args, db) -> int:
+    from steunwijzer.config import get_settings
+
+    with db.session() as s:
+        code = replace_code(s, args.id, get_settings().resolved_secret_key(), actor="cli")
+    print(code)
+    return 0
