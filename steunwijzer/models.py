@@ -96,6 +96,8 @@ class FactSource(Strict):
     checked: date = Field(description="When a catalogue editor last compared the fact with this source.")
     source_date: str | None = Field(None, pattern=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
                                     description="The date (or year) of the source itself, when it shows one.")
+    confirmed: bool = Field(True, description="False: no source could confirm the fact (only old or indirect ones); "
+                                               "the fund card then says to check it with the fund.")
 
 
 class ApplicantKind(StrEnum):
