@@ -18,9 +18,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from steunwijzer import audit
-from steunwijzer.errors import ConfigurationError, InvalidInput, NotFound
 from steunwijzer.config import LOCALES
-from steunwijzer.models import KEY_FACTS, FactSource, Fund, FundStatus
+from steunwijzer.errors import ConfigurationError, InvalidInput, NotFound
+from steunwijzer.models import KEY_FACTS, FactSource, Fund
 from steunwijzer.store import FundRow
 
 DEMO_CATALOGUE = Path(__file__).resolve().parent / "data" / "funds.yaml"

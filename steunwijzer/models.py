@@ -7,7 +7,14 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    field_validator,
+    model_validator,
+)
 
 Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
 # A text in several languages: {"nl": "...", "en": "...", ...}; "nl" is required.
@@ -183,7 +190,7 @@ class Fund(Strict):
         return value
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Fund":
+    def _consistent(self) -> Fund:
         if self.who_may_apply:
             easiest = min((_ROUTE_RULE[r.kind] for r in self.who_may_apply), key=("no", "penvoerder", "yes").index)
             if self.legal_entity is not None and self.legal_entity != easiest:

@@ -13,6 +13,7 @@ import streamlit as st
 
 from steunwijzer import forms, funds, i18n, matching
 from steunwijzer.errors import InvalidInput
+from steunwijzer.i18n import N_
 from steunwijzer.matching import (
     LEGAL_ENTITY_CHOICES,
     OTHER_MUNICIPALITY,
@@ -25,8 +26,18 @@ from steunwijzer.matching import (
     Kind,
     Match,
 )
-from steunwijzer.i18n import N_
-from steunwijzer.models import KEY_FACTS, TARGET_GROUPS, THEMES, FactSource, Form, Fund, FundStatus, HelpKind, SourceKind, pick
+from steunwijzer.models import (
+    KEY_FACTS,
+    TARGET_GROUPS,
+    THEMES,
+    FactSource,
+    Form,
+    Fund,
+    FundStatus,
+    HelpKind,
+    SourceKind,
+    pick,
+)
 from ui import menu
 from ui.shell import PageContext
 from ui.text import md

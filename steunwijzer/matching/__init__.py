@@ -56,8 +56,15 @@ from steunwijzer.matching.profile import (
     parse_band,
     parse_profile,
 )
-from steunwijzer.matching.ranking import FinderFilters, FundIndex, Match, filter_matches, fund_passes, match_funds
-from steunwijzer.matching.texts import *  # noqa: F403 - the reason msgids (R_*, RANGE_*), see texts.__all__
+from steunwijzer.matching.ranking import (
+    FinderFilters,
+    FundIndex,
+    Match,
+    filter_matches,
+    fund_passes,
+    match_funds,
+)
+from steunwijzer.matching.texts import *
 from steunwijzer.matching.texts import (
     Gettext,
     Kind,
@@ -81,9 +88,33 @@ from steunwijzer.matching.vocabulary import (
 )
 
 __all__ = [
-    "LEGAL_ENTITY_CHOICES", "AmountRange", "FundingProfile", "needed_by_from_choice", "parse_band", "parse_profile",
-    "FinderFilters", "FundIndex", "Match", "filter_matches", "fund_passes", "match_funds",
-    "Gettext", "Kind", "Labels", "Reason", "catalogue_text", "format_euros", "format_range", "fund_amount_text", "reason_text",
-    "EVERYONE", "OTHER_MUNICIPALITY", "OTHER_MUNICIPALITY_LABEL", "TARGET_GROUP_LABELS", "THEME_LABELS",
-    "display_place", "municipality_choices", "normalize_place",
+    "EVERYONE",
+    "LEGAL_ENTITY_CHOICES",
+    "OTHER_MUNICIPALITY",
+    "OTHER_MUNICIPALITY_LABEL",
+    "TARGET_GROUP_LABELS",
+    "THEME_LABELS",
+    "AmountRange",
+    "FinderFilters",
+    "FundIndex",
+    "FundingProfile",
+    "Gettext",
+    "Kind",
+    "Labels",
+    "Match",
+    "Reason",
+    "catalogue_text",
+    "display_place",
+    "filter_matches",
+    "format_euros",
+    "format_range",
+    "fund_amount_text",
+    "fund_passes",
+    "match_funds",
+    "municipality_choices",
+    "needed_by_from_choice",
+    "normalize_place",
+    "parse_band",
+    "parse_profile",
+    "reason_text",
 ]

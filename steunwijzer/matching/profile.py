@@ -56,7 +56,7 @@ class FundingProfile(BaseModel):
     needed_by: date | None = None
 
     @model_validator(mode="after")
-    def _band_is_a_range(self) -> "FundingProfile":
+    def _band_is_a_range(self) -> FundingProfile:
         if self.amount_band is not None:
             parse_band(self.amount_band)
         return self

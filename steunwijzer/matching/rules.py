@@ -8,10 +8,11 @@ outcome or a check needs no hand-made shifts."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Callable, Iterable, NamedTuple
+from typing import NamedTuple
 
 from steunwijzer.matching.profile import AmountRange, FundingProfile
 from steunwijzer.matching.texts import (
@@ -47,37 +48,50 @@ from steunwijzer.matching.texts import (
     Kind,
     Labels,
 )
-from steunwijzer.matching.vocabulary import EVERYONE, TARGET_GROUP_LABELS, THEME_LABELS, display_place, normalize_place
-from steunwijzer.models import TARGET_GROUPS, THEMES, ApplicantKind, Fund, LegalEntityRule, YesNoUnknown
+from steunwijzer.matching.vocabulary import (
+    EVERYONE,
+    TARGET_GROUP_LABELS,
+    THEME_LABELS,
+    display_place,
+    normalize_place,
+)
+from steunwijzer.models import (
+    TARGET_GROUPS,
+    THEMES,
+    ApplicantKind,
+    Fund,
+    LegalEntityRule,
+    YesNoUnknown,
+)
 
 
-def _no_params(p: "Prepared", q: "Query") -> dict:
+def _no_params(p: Prepared, q: Query) -> dict:
     return {}
 
 
 class Rule(NamedTuple):
     kind: Kind
     msgid: str
-    params: Callable[["Prepared", "Query"], dict] = _no_params
+    params: Callable[[Prepared, Query], dict] = _no_params
 
 
 RULES: list[Rule | None] = [None]  # index 0: the check says nothing
 
 
-def _rule(kind: Kind, msgid: str, params: Callable[["Prepared", "Query"], dict] = _no_params) -> int:
+def _rule(kind: Kind, msgid: str, params: Callable[[Prepared, Query], dict] = _no_params) -> int:
     RULES.append(Rule(kind, msgid, params))
     return len(RULES) - 1
 
 
-def _region(p: "Prepared", q: "Query") -> dict:
+def _region(p: Prepared, q: Query) -> dict:
     return {"region": p.region}
 
 
-def _fund_min(p: "Prepared", q: "Query") -> dict:
+def _fund_min(p: Prepared, q: Query) -> dict:
     return {"min": p.low, "asked": q.asked}
 
 
-def _limit(p: "Prepared", q: "Query") -> dict:
+def _limit(p: Prepared, q: Query) -> dict:
     return {"max": p.open_limit}
 
 
@@ -281,7 +295,7 @@ def query(profile: FundingProfile, today: date) -> Query:
     )
 
 
-def check(p: Prepared, q: Query) -> tuple[int, bool, int]:  # noqa: C901 - one flat list of rules reads best
+def check(p: Prepared, q: Query) -> tuple[int, bool, int]:
     """The score, whether no deal-breaker applies, and the outcome of each check packed in one int
     (see the package doc for the rules and the points)."""
     score = p.static_points

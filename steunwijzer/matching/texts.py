@@ -5,11 +5,12 @@ only when the text is made."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from functools import lru_cache
-from typing import Callable, NamedTuple
+from functools import cache
+from typing import NamedTuple
 
 from babel import Locale, numbers
 from babel.lists import format_list
@@ -75,7 +76,7 @@ RANGE_AT_LEAST = N_("at least {low}")
 RANGE_UNKNOWN = N_("an amount we don't know")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _whole_euro_pattern(locale: str) -> str:
     return Locale.parse(locale).currency_formats["standard"].pattern.replace(".00", "")
 

@@ -3,7 +3,7 @@ catalogue editors is in the README."""
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from steunwijzer.i18n import N_
 from steunwijzer.models import TARGET_GROUPS, THEMES, Fund
