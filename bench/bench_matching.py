@@ -41,7 +41,13 @@ def generate_catalogue(n: int, seed: int = 1) -> list[Fund]:
         if low is not None and high is not None and low > high:
             low, high = high, low
         any_time = rnd.random() < 0.4
+        # One fund in five says who may apply, often with a limit for residents (like Den Haag's € 750).
+        routes = rnd.choice([[{"kind": "natural_person", "up_to_eur": 750}, {"kind": "penvoerder"}],
+                             [{"kind": "residents", "min_people": 3}], [{"kind": "penvoerder"}, {"kind": "legal_entity"}],
+                             [{"kind": "natural_person", "up_to_eur": 1500}, {"kind": "legal_entity"}]]) if rnd.random() < 0.2 else None
+        who = {"who_may_apply": routes} if routes else {"legal_entity": rnd.choice(["yes", "no", "penvoerder", "unknown"])}
         funds.append(Fund.model_validate({
+            **who,
             "id": f"fund-{i:05d}",
             "name": f"Fonds {rnd.randrange(10**6):06d}",
             "provider": "Bench",
@@ -52,7 +58,6 @@ def generate_catalogue(n: int, seed: int = 1) -> list[Fund]:
             "target_groups": rnd.sample(TARGET_GROUPS, rnd.randint(0, 3)),
             "min_amount_eur": low,
             "max_amount_eur": high,
-            "legal_entity": rnd.choice(["yes", "no", "penvoerder", "unknown"]),
             "spoken_application": rnd.choice(["yes", "no", "unknown"]),
             "any_time": any_time,
             "next_deadline": None if any_time or rnd.random() < 0.3 else TODAY + timedelta(days=rnd.randint(-60, 300)),

@@ -56,7 +56,7 @@ class Match(tuple):
     @cached_property
     def reasons(self) -> tuple[Reason, ...]:
         _, _, _, code, p, q = self
-        found = rules.unpack(code) + [rules.RULES[i] for i in p.static_rules]
+        found = rules.unpack(code) + list(p.static_rules)
         return tuple(Reason(r.kind, r.msgid, r.params(p, q)) for r in found)
 
     def of_kind(self, kind: Kind) -> list[Reason]:

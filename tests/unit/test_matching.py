@@ -436,12 +436,16 @@ def test_closed_and_replaced_funds_are_never_matched():
 def test_the_outcome_layout_follows_the_table_of_checks():
     from steunwijzer.matching import rules
 
-    assert 1 << rules.BITS >= len(rules.RULES) > 1 << (rules.BITS - 1)
-    assert rules.CODE_BITS == rules.BITS * len(rules.CHECKS)
-    # Every outcome survives packing and unpacking, in any slot.
-    for index in range(1, len(rules.RULES)):
-        for slot in rules.CHECKS:
-            assert rules.unpack(index << rules.SHIFT[slot]) == [rules.RULES[index]]
+    names = [name for name, _, _, _ in rules.LAYOUT.checks]
+    assert names == ["where", "legal", "amount", "about", "whom", "when"]
+    assert rules.CODE_BITS <= 30  # one digit of a Python int: the fast path
+    seen = 0
+    for _, shift, mask, outcomes in rules.LAYOUT.checks:
+        assert shift == seen.bit_length() and mask >= len(outcomes) - 1
+        seen |= mask << shift
+        # Every outcome survives packing and unpacking.
+        for index in range(1, len(outcomes)):
+            assert rules.unpack(index << shift) == [outcomes[index]]
 
 
 # ---- the three profiles of the fact check (issue 19) ---------------------------------------------
