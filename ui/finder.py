@@ -356,11 +356,11 @@ def _status_text(ctx: PageContext, fund: Fund) -> str:
 def _deadline_text(ctx: PageContext, fund: Fund) -> str:
     _ = ctx.gettext
     parts = []
-    if fund.any_time:
+    note = fund_text(ctx, fund.deadline_text)
+    if fund.any_time and not note:  # the catalogue's own words say more than "any time"
         parts.append(_("You can apply at any time."))
     elif fund.next_deadline is not None:
         parts.append(_("Next deadline: {date}.").format(date=ctx.day(fund.next_deadline)))
-    note = fund_text(ctx, fund.deadline_text)
     if note:
         parts.append(note)
     return " ".join(parts) or _("We don't know. Check the fund's website.")
@@ -417,7 +417,7 @@ def fund_detail(ctx: PageContext, fund: Fund, with_summary: bool = True) -> None
 
     if fund.facts:
         _heading(_("Where these facts come from"))
-        st.markdown("  \n".join(_fact_line(ctx, name, fund.facts[name]) for name in KEY_FACTS if name in fund.facts))
+        st.markdown("\n".join("- " + _fact_line(ctx, name, fund.facts[name]) for name in KEY_FACTS if name in fund.facts))
 
     st.link_button(_("Website of the fund"), str(fund.url), icon=":material/open_in_new:")
     if fund.in_app:
