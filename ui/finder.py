@@ -232,9 +232,11 @@ def _show_more(section: str) -> None:
     shown[section] = shown.get(section, PAGE_SIZE) + PAGE_SIZE
 
 
-def results(ctx: PageContext, matches: list[Match], chosen: FinderFilters) -> None:
-    """Cards: first the funds that may fit, then those that probably do not, with the reasons."""
+def results(ctx: PageContext, matches: list[Match], chosen: FinderFilters, index: FundIndex | None = None) -> None:
+    """Cards: first the funds that may fit, then those that probably do not, with the reasons.
+    With the index, a successor's card names the closed funds it replaced."""
     _ = ctx.gettext
+    replaced = index.replaced if index is not None else {}
     shown = matching.filter_matches(matches, chosen)
     hidden = len(matches) - len(shown)
     if hidden:
@@ -248,23 +250,23 @@ def results(ctx: PageContext, matches: list[Match], chosen: FinderFilters) -> No
     st.subheader(_("Funds that may fit your plan: {count}").format(count=len(fitting)))
     if fitting:
         st.caption(_("The best fit comes first. ✓ fits your plan, ⚠ check this first."))
-    _card_list(ctx, "fitting", fitting)
+    _card_list(ctx, "fitting", fitting, replaced)
     if other:
         st.subheader(_("Funds that probably do not fit: {count}").format(count=len(other)))
         st.caption(_("✗ shows why. If you think it does fit, ask the fund."))
-        _card_list(ctx, "other", other)
+        _card_list(ctx, "other", other, replaced)
 
 
-def _card_list(ctx: PageContext, section: str, matches: list[Match]) -> None:
+def _card_list(ctx: PageContext, section: str, matches: list[Match], replaced: dict[str, list[Fund]]) -> None:
     limit = st.session_state.get(_SHOWN_KEY, {}).get(section, PAGE_SIZE)
     for match in matches[:limit]:
-        _card(ctx, match)
+        _card(ctx, match, replaced.get(match.fund.id, []))
     if len(matches) > limit:
         st.button(ctx.gettext("Show more funds"), key=f"more_{section}", on_click=_show_more, args=(section,),
                   icon=":material/expand_more:")
 
 
-def _card(ctx: PageContext, match: Match) -> None:
+def _card(ctx: PageContext, match: Match, replaced: list[Fund]) -> None:
     """A fund that may fit: name, one line, amount, ✓ and ⚠. One that does not: name and ✗ only.
     Every card says when its facts were checked, and marks facts to check with the fund."""
     _ = ctx.gettext
@@ -286,7 +288,7 @@ def _card(ctx: PageContext, match: Match) -> None:
         if opened:
             if not match.eligible:
                 st.markdown(_reason_lines(ctx, [*match.fits, *match.cautions]))
-            fund_detail(ctx, fund, with_summary=not match.eligible)
+            fund_detail(ctx, fund, with_summary=not match.eligible, replaced=replaced)
 
 
 # ---- a fund's details ----------------------------------------------------------------------------
@@ -344,9 +346,11 @@ def _fact_line(ctx: PageContext, name: str, fact: FactSource) -> str:
     return " · ".join(parts)
 
 
-def _status_text(ctx: PageContext, fund: Fund) -> str:
+def _status_text(ctx: PageContext, fund: Fund, replaced: list[Fund]) -> str:
     _ = ctx.gettext
     if fund.status is FundStatus.open:
+        if replaced:
+            return _("Open for applications. It replaces: {names}.").format(names=", ".join(f.name for f in replaced))
         return _("Open for applications")
     if fund.status_since is not None:
         return _("Closed since {date}").format(date=ctx.day(fund.status_since))
@@ -388,7 +392,7 @@ def help_routes(ctx: PageContext, fund: Fund) -> None:
     st.markdown("\n".join(lines))
 
 
-def fund_detail(ctx: PageContext, fund: Fund, with_summary: bool = True) -> None:
+def fund_detail(ctx: PageContext, fund: Fund, with_summary: bool = True, replaced: list[Fund] = ()) -> None:
     """How to apply, step by step; what to have ready; what the fund asks afterwards; help; where
     the facts come from; the link; and "Prepare my application". Catalogue text is shown as text."""
     _ = ctx.gettext
@@ -398,7 +402,7 @@ def fund_detail(ctx: PageContext, fund: Fund, with_summary: bool = True) -> None
     if with_summary:
         st.markdown(md(fund_text(ctx, fund.summary)))
     facts = [(_("Amount"), matching.fund_amount_text(fund, _, ctx.locale)), (_("Where"), fund.region),
-             (_("Deadline"), _deadline_text(ctx, fund)), (_("Status"), _status_text(ctx, fund))]
+             (_("Deadline"), _deadline_text(ctx, fund)), (_("Status"), _status_text(ctx, fund, list(replaced)))]
     st.markdown("  \n".join(f"**{md(label)}:** {md(value)}" for label, value in facts))
 
     _heading(_("How to apply, step by step"))

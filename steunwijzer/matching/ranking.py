@@ -21,16 +21,22 @@ class FundIndex:
     """A catalogue prepared for matching. Build it once (per catalogue version) and reuse it.
     Closed and replaced funds are left out: they take no applications."""
 
-    __slots__ = ("entries",)
+    __slots__ = ("entries", "replaced")
 
     POSITION_BITS = 20
     MAX_FUNDS = 1 << POSITION_BITS  # positions must fit the bits match_funds gives them
 
     def __init__(self, funds: Iterable[Fund]) -> None:
+        funds = list(funds)
         ordered = sorted((f for f in funds if f.is_open), key=lambda f: (f.name.casefold(), f.id))  # ties are broken by name
         if len(ordered) >= self.MAX_FUNDS:
             raise ValueError(f"a catalogue can hold at most {self.MAX_FUNDS - 1} funds")
         self.entries: tuple[rules.Prepared, ...] = tuple(rules.prepare(f) for f in ordered)
+        # successor id -> the funds it replaced, so a successor's card can name them
+        self.replaced: dict[str, list[Fund]] = {}
+        for fund in funds:
+            if fund.replaced_by is not None:
+                self.replaced.setdefault(fund.replaced_by, []).append(fund)
 
     def __len__(self) -> int:
         return len(self.entries)

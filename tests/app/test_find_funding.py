@@ -227,3 +227,12 @@ def test_closed_funds_are_not_shown_and_old_facts_are_marked(open_page, catalogu
     monkeypatch.setattr("ui.finder.date", Later)
     at.run()
     assert page_text(at).count(_("Check this with the fund")) > before
+
+
+def test_a_successor_names_the_closed_fund_it_replaced(open_page, catalogue):
+    _ = gettext_for("nl")
+    at = answer(open_page(PAGE, locale="nl"), municipality="Emmen", legal_entity="no")
+    successor = catalogue["drenthe-wijk-buurt-dorp-initiatieven"]
+    assert successor.name in cards(at, catalogue)
+    text = page_text(open_card(at, successor.id))
+    assert _("Open for applications. It replaces: {names}.").format(names=catalogue["drenthe-dorpsinitiatieven"].name) in text
