@@ -139,7 +139,7 @@ def questionnaire(ctx: PageContext, form: Form, index: FundIndex) -> None:
         _ask(ctx, q["themes"], st.pills, options=list(THEMES), selection_mode="multi",
              format_func=lambda t: _(THEME_LABELS[t]))
         _ask(ctx, q["municipality"], st.pills, options=places, selection_mode="single",
-             format_func=lambda m: _(OTHER_MUNICIPALITY_LABEL) if m == OTHER_MUNICIPALITY else m)
+             format_func=lambda m: _(OTHER_MUNICIPALITY_LABEL) if m == OTHER_MUNICIPALITY else md(m))  # pill labels are Markdown
         amount_labels = {c.value: _band_label(ctx, c.label, c.value) for c in q["amount"].choices}
         _ask(ctx, q["amount"], st.pills, options=list(amount_labels), selection_mode="single", format_func=amount_labels.get)
         st.text_input(_("Or type the amount (you can skip this)"), key="fp_amount_exact", max_chars=20,
