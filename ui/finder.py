@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import re
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from urllib.parse import quote
@@ -346,7 +347,7 @@ def _fact_line(ctx: PageContext, name: str, fact: FactSource) -> str:
     return " · ".join(parts)
 
 
-def _status_text(ctx: PageContext, fund: Fund, replaced: list[Fund]) -> str:
+def _status_text(ctx: PageContext, fund: Fund, replaced: Sequence[Fund]) -> str:
     _ = ctx.gettext
     if fund.status is FundStatus.open:
         if replaced:
@@ -392,7 +393,7 @@ def help_routes(ctx: PageContext, fund: Fund) -> None:
     st.markdown("\n".join(lines))
 
 
-def fund_detail(ctx: PageContext, fund: Fund, with_summary: bool = True, replaced: list[Fund] = ()) -> None:
+def fund_detail(ctx: PageContext, fund: Fund, with_summary: bool = True, replaced: Sequence[Fund] = ()) -> None:
     """How to apply, step by step; what to have ready; what the fund asks afterwards; help; where
     the facts come from; the link; and "Prepare my application". Catalogue text is shown as text."""
     _ = ctx.gettext
@@ -402,7 +403,7 @@ def fund_detail(ctx: PageContext, fund: Fund, with_summary: bool = True, replace
     if with_summary:
         st.markdown(md(fund_text(ctx, fund.summary)))
     facts = [(_("Amount"), matching.fund_amount_text(fund, _, ctx.locale)), (_("Where"), fund.region),
-             (_("Deadline"), _deadline_text(ctx, fund)), (_("Status"), _status_text(ctx, fund, list(replaced)))]
+             (_("Deadline"), _deadline_text(ctx, fund)), (_("Status"), _status_text(ctx, fund, replaced))]
     st.markdown("  \n".join(f"**{md(label)}:** {md(value)}" for label, value in facts))
 
     _heading(_("How to apply, step by step"))
