@@ -27,5 +27,5 @@ if profile is None:
     st.stop()
 matches = matching.match_funds(profile, index)
 chosen = finder.filters(ctx)
-finder.results(ctx, matches, chosen)
+finder.results(ctx, matches, chosen, index)
 alerts.signup(ctx, profile)

@@ -11,6 +11,7 @@ from ui import answer, conversation, decision, menu, session, voice
 from ui.downloads import docx_button
 from ui.finder import PROFILE_KEY, START_FUND_KEY
 from ui.text import md
+from steunwijzer.matching import catalogue_text
 
 ctx = ui.page_setup(N_("Continue my application"))
 _ = ctx.gettext
@@ -28,14 +29,14 @@ def start_screen() -> None:
     if not catalogue:
         st.info(_("There are no funds yet. An officer can add them."))
         return
-    ordered = sorted(catalogue, key=lambda f: (not f.in_app, f.name))
+    ordered = sorted((f for f in catalogue if f.is_open), key=lambda f: (not f.in_app, f.name))  # closed funds take no applications
     ids = [f.id for f in ordered]
     by_id = {f.id: f for f in ordered}
     chosen = st.session_state.get(START_FUND_KEY)
     st.page_link(menu.FIND_FUNDING, label=_("Not sure which fund? Find one first."), icon=":material/search:")
     fund_id = st.selectbox(_("Fund"), ids, index=ids.index(chosen) if chosen in ids else 0, format_func=lambda i: by_id[i].name)
     fund = by_id[fund_id]
-    st.caption(md(pick(fund.summary, ctx.locale) or ""))
+    st.caption(md(catalogue_text(pick(fund.summary, ctx.locale), ctx.locale)))  # catalogue text: {eur:N}, never Markdown
     if not fund.in_app:
         st.info(_("This fund does not take applications in Steunwijzer. You can still answer the questions here, and download your application as a Word file to send to the fund."))
     routes = {"questions": _("Answer the questions one by one"), "pitch": _("Tell your plan in one recording or text (a pitch)")}

@@ -1,5 +1,7 @@
 """Admins: the fund catalogue — which funds this municipality handles, edit, archive, import, export."""
 
+from datetime import date
+
 import streamlit as st
 import yaml
 
@@ -7,6 +9,7 @@ import ui
 from steunwijzer import funds
 from steunwijzer.errors import SteunwijzerError
 from steunwijzer.i18n import N_
+from ui import finder
 
 ctx = ui.page_setup(N_("Fund catalogue"), role="admin", layout="wide")
 _ = ctx.gettext
@@ -17,12 +20,18 @@ with ctx.db.session() as s:
     catalogue = funds.all_funds(s, include_archived=True)
     archived = funds.archived_ids(s)
 
+today = date.today()
 st.dataframe([{
     _("Id"): f.id, _("Fund name"): f.name, _("Region"): f.region,
+    _("Status"): _("Open for applications") if f.is_open else _("Closed"),
     _("Handled in Steunwijzer"): "✓" if f.in_app else "",
     _("Archived"): "✓" if f.id in archived else "",
     _("Last checked"): ctx.day(f.last_checked),
+    _("Check this with the fund"): ", ".join(_(finder.FACT_LABELS[name]) for name, fact in f.facts.items()
+                                             if funds.fact_is_due(fact, today)),
 } for f in catalogue], hide_index=True, use_container_width=True)
+st.caption(_("Facts older than a year, or not confirmed by a source, are marked on the fund card. "
+             "The command python -m steunwijzer funds check lists everything that is due."))
 
 by_id = {f.id: f for f in catalogue}
 

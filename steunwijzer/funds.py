@@ -1,11 +1,13 @@
-"""The fund catalogue: load and validate YAML, store, export; and the `funds` commands
-(import, export, match)."""
+"""The fund catalogue: load and validate YAML, store, export, check what is due; and the `funds`
+commands (import, export, match, check)."""
 
 from __future__ import annotations
 
 import json
+import re
 import sys
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
@@ -16,8 +18,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from steunwijzer import audit
+from steunwijzer.config import LOCALES
 from steunwijzer.errors import ConfigurationError, InvalidInput, NotFound
-from steunwijzer.models import Fund
+from steunwijzer.models import KEY_FACTS, FactSource, Fund
 from steunwijzer.store import FundRow
 
 DEMO_CATALOGUE = Path(__file__).resolve().parent / "data" / "funds.yaml"
@@ -143,10 +146,75 @@ def demo_catalogue() -> list[Fund]:
     return load_catalogue(DEMO_CATALOGUE)
 
 
-# ---- command line: python -m steunwijzer funds import|export|match ---------------------------
+# ---- what a catalogue editor must look at --------------------------------------------------------
+
+FACT_MAX_AGE_DAYS = 365  # older facts are shown with "check this with the fund"
+_TEXT_FIELDS = ("summary", "how_to_apply", "deadline_text", "what_you_need", "accountability")
+_BAD_PLACEHOLDER = re.compile(r"\{(?!eur:[0-9]{1,9}\})[^{}]*\}")
+
+
+def fact_is_due(fact: FactSource, today: date, older_than: int = FACT_MAX_AGE_DAYS) -> bool:
+    """A fact whose check is older than `older_than` days, or that no source could confirm."""
+    return not fact.confirmed or fact.checked < today - timedelta(days=older_than)
+
+
+@dataclass(frozen=True)
+class Finding:
+    fund_id: str
+    problem: str          # English, for the catalogue editor
+    due: bool = True      # False: a note that needs no action now
+
+
+def check_catalogue(catalogue: list[Fund], today: date, older_than: int = FACT_MAX_AGE_DAYS) -> list[Finding]:
+    """Facts past their date or without a source, closed funds still linked, texts missing in any
+    of the app's languages. Facts no source could confirm are notes (due=False): the fund card
+    already tells groups to check them with the fund."""
+    by_id = {f.id: f for f in catalogue}
+    limit = today - timedelta(days=older_than)
+    found: list[Finding] = []
+    for fund in catalogue:
+        def add(problem: str, due: bool = True, fund_id: str = fund.id) -> None:
+            found.append(Finding(fund_id, problem, due))
+
+        if fund.is_open:
+            for name in KEY_FACTS:
+                fact = fund.facts.get(name)
+                if fact is None:
+                    add(f"fact {name} has no source")
+                elif fact.checked < limit:
+                    add(f"fact {name} was checked on {fact.checked.isoformat()}, more than {older_than} days ago: {fact.url}")
+                elif not fact.confirmed:
+                    add(f"fact {name} is not confirmed by its source ({fact.url}); shown as 'check this with the fund'", due=False)
+        else:
+            if fund.in_app:
+                add(f"status {fund.status.value}, but applications are still made in Steunwijzer (in_app)")
+        if fund.replaced_by is not None:
+            successor = by_id.get(fund.replaced_by)
+            if successor is None:
+                add(f"replaced_by {fund.replaced_by!r} is not in the catalogue")
+            elif not successor.is_open:
+                add(f"replaced_by {fund.replaced_by!r}, which is {successor.status.value} itself")
+        for field in _TEXT_FIELDS:
+            texts = getattr(fund, field)
+            if not texts:
+                continue
+            missing = [lang for lang in LOCALES if not texts.get(lang)]
+            if missing:
+                add(f"{field} has no text in {', '.join(missing)}")
+            for lang, text in texts.items():
+                for piece in (text if isinstance(text, list) else [text]):
+                    if _BAD_PLACEHOLDER.search(piece):
+                        add(f"{field} ({lang}) has a placeholder other than {{eur:NUMBER}}: {piece[:60]!r}")
+        for route in fund.help:
+            if route.hours and (missing := [lang for lang in LOCALES if not route.hours.get(lang)]):
+                add(f"help ({route.who}) hours have no text in {', '.join(missing)}")
+    return found
+
+
+# ---- command line: python -m steunwijzer funds import|export|match|check --------------------------
 
 def register(sub) -> None:
-    funds = sub.add_parser("funds", help="The fund catalogue: import, export, match a profile.",
+    funds = sub.add_parser("funds", help="The fund catalogue: import, export, match a profile, check what is due.",
                            description="Load the fund catalogue from YAML, write it back, or see which funds fit a group.")
     fsub = funds.add_subparsers(dest="funds_command", required=True, metavar="ACTION")
 
@@ -176,6 +244,18 @@ def register(sub) -> None:
     p.add_argument("--locale", default="en", help="Language of the reasons: en (default), nl, ar, tr, pl or uk.")
     p.add_argument("--today", type=date.fromisoformat, help="Check deadlines against this date (YYYY-MM-DD) instead of today.")
     p.set_defaults(handler=_cmd_match)
+
+    p = fsub.add_parser("check", help="List what a catalogue editor must look at; exit 1 when something is due.",
+                        description="Check the catalogue (a YAML file, or the database when no file is given): facts "
+                                    "checked longer ago than --older-than days or without a source, closed or replaced "
+                                    "funds still linked, and fund texts missing in any of the six languages. Exit code 1 "
+                                    "when something is due, 0 when all is well. Facts no source could confirm are listed "
+                                    "as notes.")
+    p.add_argument("file", nargs="?", type=Path, help="Catalogue file (default: the funds in the database).")
+    p.add_argument("--older-than", type=int, default=FACT_MAX_AGE_DAYS, metavar="DAYS",
+                   help=f"A fact is due when it was checked more than DAYS days ago (default {FACT_MAX_AGE_DAYS}).")
+    p.add_argument("--today", type=date.fromisoformat, help="Count from this date (YYYY-MM-DD) instead of today.")
+    p.set_defaults(handler=_cmd_check)
 
 
 def _cmd_import(args, db) -> int:
@@ -226,6 +306,22 @@ def _cmd_match(args, db) -> int:
         for reason in [*m.deal_breakers, *m.fits, *m.cautions]:
             print(f"   {marks[reason.kind]} {matching.reason_text(reason, _, locale)}")
     return 0
+
+
+def _cmd_check(args, db) -> int:
+    if args.file is not None:
+        catalogue, where = load_catalogue(args.file), str(args.file)
+    else:
+        with db.session() as s:
+            catalogue, where = all_funds(s), "the database"
+    findings = check_catalogue(catalogue, args.today or date.today(), args.older_than)
+    due = [f for f in findings if f.due]
+    for finding in sorted(findings, key=lambda f: (not f.due, f.fund_id)):
+        print(f"{'due ' if finding.due else 'note'}  {finding.fund_id}: {finding.problem}")
+    closed = sum(1 for f in catalogue if not f.is_open)
+    print(f"{where}: {len(catalogue)} funds ({closed} closed or replaced); "
+          f"{len(due)} due, {len(findings) - len(due)} notes" + ("" if due else "; nothing is due"))
+    return 1 if due else 0
 
 
 def _read_text(path: Path) -> str:

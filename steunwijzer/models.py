@@ -7,7 +7,14 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    field_validator,
+    model_validator,
+)
 
 Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
 # A text in several languages: {"nl": "...", "en": "...", ...}; "nl" is required.
@@ -73,18 +80,93 @@ Theme = Literal[THEMES]  # type: ignore[valid-type]
 TargetGroup = Literal[TARGET_GROUPS]  # type: ignore[valid-type]
 
 
+class FundStatus(StrEnum):
+    open = "open"
+    closed = "closed"          # takes no applications; never matched
+    replaced = "replaced"      # closed, and `replaced_by` names the fund that took its place
+
+
+class SourceKind(StrEnum):
+    """How far a source can be trusted, best first: the fund's own page, a published regulation
+    (overheid.nl, with validity dates), news, a third party's summary."""
+
+    fund_page = "fund_page"
+    regulation = "regulation"
+    news = "news"
+    third_party = "third_party"
+
+
+# The facts a group decides on; each has its own source and date (`Fund.facts`).
+KEY_FACTS = ("amount", "who_may_apply", "area", "deadline")
+KeyFact = Literal[KEY_FACTS]  # type: ignore[valid-type]
+
+
+class FactSource(Strict):
+    url: HttpUrl
+    kind: SourceKind
+    checked: date = Field(description="When a catalogue editor last compared the fact with this source.")
+    source_date: str | None = Field(None, pattern=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
+                                    description="The date (or year) of the source itself, when it shows one.")
+    confirmed: bool = Field(True, description="False: no source could confirm the fact (only old or indirect ones); "
+                                               "the fund card then says to check it with the fund.")
+
+
+class ApplicantKind(StrEnum):
+    natural_person = "natural_person"  # one resident applies (and receives the money) for the group
+    residents = "residents"            # a group of residents, no stichting or vereniging needed
+    penvoerder = "penvoerder"          # an organisation applies or receives the money for the group
+    legal_entity = "legal_entity"      # a stichting or vereniging with a KvK number
+
+
+# Which LegalEntityRule a route means for a group without a legal entity (lower is easier).
+_ROUTE_RULE = {ApplicantKind.natural_person: "no", ApplicantKind.residents: "no",
+               ApplicantKind.penvoerder: "penvoerder", ApplicantKind.legal_entity: "yes"}
+
+
+class ApplicantRoute(Strict):
+    """One way in: who may apply, from how many people, and up to which amount."""
+
+    kind: ApplicantKind
+    min_people: int | None = Field(None, ge=1, le=100, description="At least this many residents (kind residents).")
+    min_age: int | None = Field(None, ge=0, le=99)
+    up_to_eur: Money | None = Field(None, description="This route only for asks up to this amount (e.g. Den Haag: € 750 for a resident).")
+
+
+class HelpKind(StrEnum):
+    phone = "phone"
+    office_hours = "office_hours"
+    advisers = "advisers"
+    email = "email"
+
+
+class HelpRoute(Strict):
+    """A person to ask: these groups need a phone number more than a form."""
+
+    kind: HelpKind
+    who: str = Field(min_length=2, max_length=200, description="Who answers (a name, shown as written).")
+    phone: str | None = Field(None, pattern=r"^[0-9+() -]{5,20}$")
+    email: str | None = Field(None, pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+    url: HttpUrl | None = None
+    hours: Localized = Field(default_factory=dict, description="When, per language (optional).")
+    source: HttpUrl
+
+
 class Fund(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,63}$")
     name: str = Field(min_length=2, max_length=200)
     provider: str = Field(min_length=2, max_length=200)
     kind: FundKind
+    status: FundStatus = FundStatus.open
+    status_since: date | None = Field(None, description="Since when the status holds (e.g. the day it closed).")
+    replaced_by: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9-]{1,63}$", description="Status replaced: the successor's id.")
     region: str = Field("national", description="Where the fund gives money, as shown to people ('national', 'Provincie Drenthe').")
     municipalities: list[str] = Field(default_factory=list, description="Municipalities covered; empty means the whole country.")
     themes: list[Theme] = Field(min_length=1)
     target_groups: list[TargetGroup] = Field(default_factory=list)
     min_amount_eur: Money | None = None
     max_amount_eur: Money | None = None
-    legal_entity: LegalEntityRule
+    who_may_apply: list[ApplicantRoute] = Field(default_factory=list, description="Every way in; empty: not known.")
+    legal_entity: LegalEntityRule | None = Field(None, description="Worked out from who_may_apply when that is given.")
     spoken_application: YesNoUnknown = YesNoUnknown.unknown
     any_time: bool = Field(False, description="Applications are possible at any time (no fixed deadline).")
     next_deadline: date | None = None
@@ -93,10 +175,11 @@ class Fund(Strict):
     how_to_apply: LocalizedList
     what_you_need: LocalizedList = Field(default_factory=dict)
     accountability: Localized = Field(default_factory=dict)
+    help: list[HelpRoute] = Field(default_factory=list)
     report_tiers: list[ReportTierRule] = Field(default_factory=list)
-    languages: list[str] = Field(default_factory=lambda: ["nl"])
     url: HttpUrl
     sources: list[HttpUrl] = Field(min_length=1)
+    facts: dict[KeyFact, FactSource] = Field(default_factory=dict, description="Where each key fact comes from.")
     last_checked: date
     in_app: bool = Field(False, description="Applications for this fund are made and reviewed inside Steunwijzer.")
     regulation: str | None = Field(None, description="The legal basis a decision rests on, e.g. 'Subsidieregeling bewonersinitiatieven Gemeente Voorbeeld 2026, artikel 4' (Dutch, as in the letter).")
@@ -116,6 +199,26 @@ class Fund(Strict):
         if not value.get("nl"):
             raise ValueError("needs at least a Dutch ('nl') text")
         return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Fund:
+        if self.who_may_apply:
+            easiest = min((_ROUTE_RULE[r.kind] for r in self.who_may_apply), key=("no", "penvoerder", "yes").index)
+            if self.legal_entity is not None and self.legal_entity != easiest:
+                raise ValueError(f"legal_entity {self.legal_entity.value!r} does not agree with who_may_apply "
+                                 f"(which says {easiest!r}); leave legal_entity out")
+            self.legal_entity = LegalEntityRule(easiest)
+        elif self.legal_entity is None:
+            raise ValueError("give who_may_apply or legal_entity")
+        if (self.status is FundStatus.replaced) != (self.replaced_by is not None):
+            raise ValueError("status replaced needs replaced_by, and only then")
+        if self.replaced_by == self.id:
+            raise ValueError("a fund cannot replace itself")
+        return self
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is FundStatus.open
 
 
 # ---- forms -----------------------------------------------------------------------------

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import gc
 import re
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from urllib.parse import quote
 
 import streamlit as st
 
 from steunwijzer import forms, funds, i18n, matching
 from steunwijzer.errors import InvalidInput
+from steunwijzer.i18n import N_
 from steunwijzer.matching import (
     LEGAL_ENTITY_CHOICES,
     OTHER_MUNICIPALITY,
@@ -24,9 +27,21 @@ from steunwijzer.matching import (
     Kind,
     Match,
 )
-from steunwijzer.models import TARGET_GROUPS, THEMES, Form, Fund, pick
+from steunwijzer.models import (
+    KEY_FACTS,
+    TARGET_GROUPS,
+    THEMES,
+    FactSource,
+    Form,
+    Fund,
+    FundStatus,
+    HelpKind,
+    SourceKind,
+    pick,
+)
 from ui import menu
 from ui.shell import PageContext
+from ui.text import md
 
 PROFILE_KEY = "funding_profile"       # FundingProfile.model_dump(mode="json"); the application page copies it
 START_FUND_KEY = "start_fund_id"      # read by the application page
@@ -125,7 +140,7 @@ def questionnaire(ctx: PageContext, form: Form, index: FundIndex) -> None:
         _ask(ctx, q["themes"], st.pills, options=list(THEMES), selection_mode="multi",
              format_func=lambda t: _(THEME_LABELS[t]))
         _ask(ctx, q["municipality"], st.pills, options=places, selection_mode="single",
-             format_func=lambda m: _(OTHER_MUNICIPALITY_LABEL) if m == OTHER_MUNICIPALITY else m)
+             format_func=lambda m: _(OTHER_MUNICIPALITY_LABEL) if m == OTHER_MUNICIPALITY else md(m))  # pill labels are Markdown
         amount_labels = {c.value: _band_label(ctx, c.label, c.value) for c in q["amount"].choices}
         _ask(ctx, q["amount"], st.pills, options=list(amount_labels), selection_mode="single", format_func=amount_labels.get)
         st.text_input(_("Or type the amount (you can skip this)"), key="fp_amount_exact", max_chars=20,
@@ -205,7 +220,7 @@ def _first_sentence(text: str | None) -> str:
 
 
 def _reason_lines(ctx: PageContext, reasons) -> str:
-    return "  \n".join(f"{MARKS[r.kind]} {matching.reason_text(r, ctx.gettext, ctx.locale)}" for r in reasons)
+    return "  \n".join(f"{MARKS[r.kind]} {md(matching.reason_text(r, ctx.gettext, ctx.locale))}" for r in reasons)
 
 
 def _toggle_open(fund_id: str) -> None:
@@ -218,9 +233,11 @@ def _show_more(section: str) -> None:
     shown[section] = shown.get(section, PAGE_SIZE) + PAGE_SIZE
 
 
-def results(ctx: PageContext, matches: list[Match], chosen: FinderFilters) -> None:
-    """Cards: first the funds that may fit, then those that probably do not, with the reasons."""
+def results(ctx: PageContext, matches: list[Match], chosen: FinderFilters, index: FundIndex | None = None) -> None:
+    """Cards: first the funds that may fit, then those that probably do not, with the reasons.
+    With the index, a successor's card names the closed funds it replaced."""
     _ = ctx.gettext
+    replaced = index.replaced if index is not None else {}
     shown = matching.filter_matches(matches, chosen)
     hidden = len(matches) - len(shown)
     if hidden:
@@ -234,83 +251,178 @@ def results(ctx: PageContext, matches: list[Match], chosen: FinderFilters) -> No
     st.subheader(_("Funds that may fit your plan: {count}").format(count=len(fitting)))
     if fitting:
         st.caption(_("The best fit comes first. ✓ fits your plan, ⚠ check this first."))
-    _card_list(ctx, "fitting", fitting)
+    _card_list(ctx, "fitting", fitting, replaced)
     if other:
         st.subheader(_("Funds that probably do not fit: {count}").format(count=len(other)))
         st.caption(_("✗ shows why. If you think it does fit, ask the fund."))
-        _card_list(ctx, "other", other)
+        _card_list(ctx, "other", other, replaced)
 
 
-def _card_list(ctx: PageContext, section: str, matches: list[Match]) -> None:
+def _card_list(ctx: PageContext, section: str, matches: list[Match], replaced: dict[str, list[Fund]]) -> None:
     limit = st.session_state.get(_SHOWN_KEY, {}).get(section, PAGE_SIZE)
     for match in matches[:limit]:
-        _card(ctx, match)
+        _card(ctx, match, replaced.get(match.fund.id, []))
     if len(matches) > limit:
         st.button(ctx.gettext("Show more funds"), key=f"more_{section}", on_click=_show_more, args=(section,),
                   icon=":material/expand_more:")
 
 
-def _card(ctx: PageContext, match: Match) -> None:
-    """A fund that may fit: name, one line, amount, ✓ and ⚠. One that does not: name and ✗ only."""
+def _card(ctx: PageContext, match: Match, replaced: list[Fund]) -> None:
+    """A fund that may fit: name, one line, amount, ✓ and ⚠. One that does not: name and ✗ only.
+    Every card says when its facts were checked, and marks facts to check with the fund."""
     _ = ctx.gettext
     fund = match.fund
     opened = fund.id in st.session_state.get(_OPEN_KEY, set())
     with st.container(border=True, key=f"fund_{fund.id}"):
-        st.subheader(fund.name, anchor=False)
-        st.caption(" · ".join([fund.provider, matching.fund_amount_text(fund, _, ctx.locale),
-                               _("fit {score} of 100").format(score=match.score)]))
+        st.subheader(md(fund.name), anchor=False)
+        st.caption(" · ".join([md(fund.provider), md(matching.fund_amount_text(fund, _, ctx.locale)),
+                               md(_("fit {score} of 100").format(score=match.score))]))
         if match.eligible:
-            summary = pick(fund.summary, ctx.locale)
-            st.write(summary if opened else _first_sentence(summary))
+            summary = fund_text(ctx, fund.summary)
+            st.markdown(md(summary if opened else _first_sentence(summary)))
             st.markdown(_reason_lines(ctx, [*match.fits, *match.cautions]))
         else:
             st.markdown(_reason_lines(ctx, match.deal_breakers))
+        checked_line(ctx, fund)
         st.button(_("Hide details") if opened else _("Details"), key=f"details_{fund.id}", on_click=_toggle_open,
                   args=(fund.id,), icon=":material/expand_less:" if opened else ":material/info:")
         if opened:
             if not match.eligible:
                 st.markdown(_reason_lines(ctx, [*match.fits, *match.cautions]))
-            fund_detail(ctx, fund, with_summary=not match.eligible)
+            fund_detail(ctx, fund, with_summary=not match.eligible, replaced=replaced)
 
 
 # ---- a fund's details ----------------------------------------------------------------------------
 
+FACT_LABELS = {"amount": N_("Amount"), "who_may_apply": N_("Who may apply"), "area": N_("Where"), "deadline": N_("Deadline")}
+SOURCE_KIND_LABELS = {SourceKind.fund_page: N_("the fund's own page"), SourceKind.regulation: N_("the official regulation"),
+                      SourceKind.news: N_("a news report"), SourceKind.third_party: N_("another website about funds")}
+HELP_LABELS = {HelpKind.phone: N_("Phone"), HelpKind.office_hours: N_("Consultation hours"), HelpKind.advisers: N_("Advisers"),
+               HelpKind.email: N_("E-mail")}
+CHECK_WITH_FUND = N_("Check this with the fund")
+assert set(FACT_LABELS) == set(KEY_FACTS)
+
+
+def fund_text(ctx: PageContext, texts: dict | None) -> str:
+    """A catalogue text in the reader's language (or a fallback), amounts written the reader's way.
+    Plain text: pass it through md() before it reaches Markdown."""
+    return matching.catalogue_text(pick(texts, ctx.locale), ctx.locale)
+
+
+_URL_SAFE = ":/?#&=%+@,;~!$*'"  # not ( ) < > [ ] or spaces: those could end or break the link
+
+
+def _link(label: str, url: str) -> str:
+    """A Markdown link with an escaped label and a destination that cannot end early."""
+    return f"[{md(label)}]({quote(url, safe=_URL_SAFE)})"
+
+
+def _heading(text: str) -> None:
+    st.markdown(f"**{md(text)}**")
+
+
+def checked_line(ctx: PageContext, fund: Fund) -> None:
+    """'Checked on 7 December 2026 · source', with ⚠ "check this with the fund" when a key fact is
+    older than a year or no source could confirm it."""
+    _ = ctx.gettext
+    if not fund.facts:
+        st.caption(md(_("Checked on {date}").format(date=ctx.day(fund.last_checked))))
+        return
+    oldest = min(fund.facts.values(), key=lambda f: f.checked)
+    due = any(funds.fact_is_due(f, date.today()) for f in fund.facts.values())
+    parts = [md(_("Checked on {date}").format(date=ctx.day(oldest.checked))), _link(_("Source"), str(oldest.url))]
+    if due:
+        parts.append(":orange[⚠ " + md(_(CHECK_WITH_FUND)) + "]")
+    st.caption(" · ".join(parts))
+
+
+def _fact_line(ctx: PageContext, name: str, fact: FactSource) -> str:
+    _ = ctx.gettext
+    parts = [f"**{md(_(FACT_LABELS[name]))}**", md(_("checked on {date}").format(date=ctx.day(fact.checked))),
+             _link(_(SOURCE_KIND_LABELS[fact.kind]), str(fact.url))]
+    if fact.source_date:
+        parts.append(md(_("source from {year}").format(year=fact.source_date[:4])))
+    if funds.fact_is_due(fact, date.today()):
+        parts.append(":orange[⚠ " + md(_(CHECK_WITH_FUND)) + "]")
+    return " · ".join(parts)
+
+
+def _status_text(ctx: PageContext, fund: Fund, replaced: Sequence[Fund]) -> str:
+    _ = ctx.gettext
+    if fund.status is FundStatus.open:
+        if replaced:
+            return _("Open for applications. It replaces: {names}.").format(names=", ".join(f.name for f in replaced))
+        return _("Open for applications")
+    if fund.status_since is not None:
+        return _("Closed since {date}").format(date=ctx.day(fund.status_since))
+    return _("Closed")
+
+
 def _deadline_text(ctx: PageContext, fund: Fund) -> str:
     _ = ctx.gettext
     parts = []
-    if fund.any_time:
+    note = fund_text(ctx, fund.deadline_text)
+    if fund.any_time and not note:  # the catalogue's own words say more than "any time"
         parts.append(_("You can apply at any time."))
     elif fund.next_deadline is not None:
         parts.append(_("Next deadline: {date}.").format(date=ctx.day(fund.next_deadline)))
-    note = pick(fund.deadline_text, ctx.locale)
     if note:
         parts.append(note)
     return " ".join(parts) or _("We don't know. Check the fund's website.")
 
 
-def fund_detail(ctx: PageContext, fund: Fund, with_summary: bool = True) -> None:
-    """How to apply, step by step; what to have ready; what the fund asks afterwards; the link; and
-    "Prepare my application"."""
+def help_routes(ctx: PageContext, fund: Fund) -> None:
+    """"Call for help": the people a group can ask, with phone numbers that dial on a phone."""
+    if not fund.help:
+        return
+    _ = ctx.gettext
+    _heading(_("Call for help"))
+    lines = []
+    for route in fund.help:
+        parts = [f"**{md(_(HELP_LABELS[route.kind]))}**", md(route.who)]
+        if route.phone:
+            parts.append(_link(route.phone, "tel:" + re.sub(r"[^0-9+]", "", route.phone)))
+        if route.email:
+            parts.append(_link(route.email, "mailto:" + route.email))
+        if route.url:
+            parts.append(_link(_("Website"), str(route.url)))
+        hours = fund_text(ctx, route.hours)
+        if hours:
+            parts.append(md(hours))
+        lines.append("- " + " · ".join(parts))
+    st.markdown("\n".join(lines))
+
+
+def fund_detail(ctx: PageContext, fund: Fund, with_summary: bool = True, replaced: Sequence[Fund] = ()) -> None:
+    """How to apply, step by step; what to have ready; what the fund asks afterwards; help; where
+    the facts come from; the link; and "Prepare my application". Catalogue text is shown as text."""
     _ = ctx.gettext
     st.divider()
     if ctx.locale not in fund.how_to_apply:
         st.caption(_("This fund's information is not yet in your language. We show it in another language."))
     if with_summary:
-        st.write(pick(fund.summary, ctx.locale))
-    st.markdown(f"**{_('Amount')}:** {matching.fund_amount_text(fund, _, ctx.locale)}  \n"
-                f"**{_('Where')}:** {fund.region}  \n"
-                f"**{_('Deadline')}:** {_deadline_text(ctx, fund)}")
+        st.markdown(md(fund_text(ctx, fund.summary)))
+    facts = [(_("Amount"), matching.fund_amount_text(fund, _, ctx.locale)), (_("Where"), fund.region),
+             (_("Deadline"), _deadline_text(ctx, fund)), (_("Status"), _status_text(ctx, fund, replaced))]
+    st.markdown("  \n".join(f"**{md(label)}:** {md(value)}" for label, value in facts))
 
-    st.markdown(f"**{_('How to apply, step by step')}**")
+    _heading(_("How to apply, step by step"))
     steps = pick(fund.how_to_apply, ctx.locale) or []
-    st.markdown("\n".join(f"{n}. {step}" for n, step in enumerate(steps, start=1)))
+    st.markdown("\n".join(f"{n}. {md(matching.catalogue_text(step, ctx.locale))}" for n, step in enumerate(steps, start=1)))
 
-    st.markdown(f"**{_('What you need to have ready')}**")
+    _heading(_("What you need to have ready"))
     needs = pick(fund.what_you_need, ctx.locale)
-    st.markdown("\n".join(f"- {item}" for item in needs) if needs else _("The fund does not say. Ask the fund."))
+    st.markdown("\n".join(f"- {md(matching.catalogue_text(item, ctx.locale))}" for item in needs) if needs
+                else md(_("The fund does not say. Ask the fund.")))
 
-    st.markdown(f"**{_('What the fund asks afterwards')}**")
-    st.write(pick(fund.accountability, ctx.locale) or _("The fund does not say. Ask the fund."))
+    _heading(_("What the fund asks afterwards"))
+    st.markdown(md(fund_text(ctx, fund.accountability) or _("The fund does not say. Ask the fund.")))
+
+    help_routes(ctx, fund)
+
+    if fund.facts:
+        _heading(_("Where these facts come from"))
+        st.markdown("\n".join("- " + _fact_line(ctx, name, fund.facts[name]) for name in KEY_FACTS if name in fund.facts))
 
     st.link_button(_("Website of the fund"), str(fund.url), icon=":material/open_in_new:")
     if fund.in_app:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -34,16 +36,27 @@ def catalogue():
     return {f.id: f for f in catalogue}
 
 
+def plain(markdown: str) -> str:
+    """What a reader sees of text escaped by ui.text.md (a backslash before ASCII punctuation)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+
+
 def page_text(at) -> str:
     parts = [m.value for m in at.markdown] + [s.value for s in at.subheader] + [t.value for t in at.title]
     parts += [c.value for c in at.caption] + [e.value for e in at.error] + [i.value for i in at.info]
-    return "\n".join(parts)
+    return plain("\n".join(parts))
 
 
 def cards(at, catalogue) -> list[str]:
     """Names of the funds shown as cards, in order."""
     names = {f.name for f in catalogue.values()}
-    return [s.value for s in at.subheader if s.value in names]
+    return [plain(s.value) for s in at.subheader if plain(s.value) in names]
+
+
+def open_card(at, fund_id):
+    at.button(key=f"details_{fund_id}").click().run()
+    assert not at.exception
+    return at
 
 
 def answer(at, **answers):
@@ -80,7 +93,10 @@ def test_questionnaire_results_and_details(open_page, catalogue, locale):
     fitting = [m for m in expected if m.eligible]
     assert fitting[0].fund.id == DEMO_FUND
     assert gettext_for(locale)("Funds that may fit your plan: {count}").format(count=len(fitting)) in text
-    # Reasons in plain words, deal-breakers shown too.
+    # Reasons in plain words, deal-breakers shown too (all of them after "Show more funds").
+    while any(b.key == "more_other" for b in at.button):
+        at.button(key="more_other").click().run()
+    text = page_text(at)
     assert _("You don't need a foundation for this fund.") in text
     assert _("This fund is for groups in {place}.").format(place="Voorbeeld") in text
     assert _("This fund only gives money to a stichting or vereniging with a KvK number.") in text
@@ -92,10 +108,15 @@ def test_questionnaire_results_and_details(open_page, catalogue, locale):
     text = page_text(at)
     fund = catalogue[DEMO_FUND]
     assert _("How to apply, step by step") in text
-    assert pick(fund.how_to_apply, locale)[0] in text
-    assert pick(fund.what_you_need, locale)[0] in text
-    assert pick(fund.accountability, locale) in text
+    assert matching.catalogue_text(pick(fund.how_to_apply, locale)[0], locale) in text
+    assert matching.catalogue_text(pick(fund.what_you_need, locale)[0], locale) in text
+    assert matching.catalogue_text(pick(fund.accountability, locale), locale) in text
     assert any(str(fund.url) in b.proto.url for b in at.get("link_button"))
+    # The headings are translated, and the card says when its facts were checked and where they come from.
+    for heading in ("What you need to have ready", "What the fund asks afterwards", "Where these facts come from"):
+        assert _(heading) in text and (locale == "en" or _(heading) != heading)
+    assert _("Checked on {date}").format(date="") in text and _("Open for applications") in text
+    assert f"]({fund.facts['amount'].url})" in text
     prepare = at.button(key=f"prepare_{DEMO_FUND}")
     assert prepare.label == _("Prepare my application") and not prepare.disabled
     prepare.click().run()
@@ -131,7 +152,7 @@ def test_filters_narrow_the_list(open_page, catalogue):
     after = cards(at, catalogue)
     spoken = {f.name for f in catalogue.values() if f.spoken_application == "yes"}
     assert after and set(after) <= spoken and len(after) < len(before)
-    hidden = len(catalogue) - len(spoken)
+    hidden = sum(1 for f in catalogue.values() if f.is_open) - len(spoken)
     assert gettext_for("nl")("Funds hidden by your filters: {count}").format(count=hidden) in page_text(at)
     at.button_group(key="ff_region").set_value("national").run()
     after = cards(at, catalogue)
@@ -163,3 +184,55 @@ def test_an_empty_catalogue_says_so(open_page, monkeypatch):
     assert not at.exception
     assert gettext_for("nl")("There are no funds yet. An officer can add them.") in [i.value for i in at.info]
     assert not at.button_group
+
+
+def test_a_rotterdam_group_sees_the_rules_since_2023_and_whom_to_call(open_page, catalogue):
+    """Issue 19: no voting rounds, most wijken € 10,000, a group of 5 residents, and the phone numbers."""
+    _ = gettext_for("nl")
+    at = answer(open_page(PAGE, locale="nl"), municipality="Rotterdam", amount="500-1500", legal_entity="no")
+    fund = catalogue["rotterdam-bewonersinitiatieven"]
+    assert fund.name in cards(at, catalogue)
+    at = open_card(at, fund.id)
+    text = page_text(at)
+    assert _("A group of at least {people} residents can apply. You don't need a foundation.").format(people=5) in text
+    assert matching.format_euros(Decimal(10000), "nl") in text and "{eur:" not in text
+    assert _("Call for help") in text and "(tel:14010)" in text and "(tel:0102131055)" in text
+    assert _("the official regulation") in text
+
+
+def test_den_haag_above_750_needs_a_penvoerder(open_page, catalogue):
+    _ = gettext_for("nl")
+    at = answer(open_page(PAGE, locale="nl"), municipality="Den Haag", amount_exact="1000", legal_entity="no")
+    text = page_text(at)
+    assert _("Without a foundation you can ask up to {max}. For more, you need an organisation that receives the money "
+             "for you (a penvoerder).").format(max=matching.format_euros(Decimal(750), "nl")) in text
+
+
+def test_closed_funds_are_not_shown_and_old_facts_are_marked(open_page, catalogue, monkeypatch):
+    closed = [f for f in catalogue.values() if not f.is_open]
+    assert closed
+    # A year and a day after the oldest check, every card marks its facts "check this with the fund".
+    oldest = min(fact.checked for f in catalogue.values() for fact in f.facts.values())
+
+    class Later(date):
+        @classmethod
+        def today(cls):
+            return date.fromordinal(oldest.toordinal() + 366)
+
+    at = answer(open_page(PAGE, locale="ar"), legal_entity="not_sure")
+    shown = cards(at, catalogue)
+    assert shown and not {f.name for f in closed} & set(shown)
+    _ = gettext_for("ar")
+    before = page_text(at).count(_("Check this with the fund"))
+    monkeypatch.setattr("ui.finder.date", Later)
+    at.run()
+    assert page_text(at).count(_("Check this with the fund")) > before
+
+
+def test_a_successor_names_the_closed_fund_it_replaced(open_page, catalogue):
+    _ = gettext_for("nl")
+    at = answer(open_page(PAGE, locale="nl"), municipality="Emmen", legal_entity="no")
+    successor = catalogue["drenthe-wijk-buurt-dorp-initiatieven"]
+    assert successor.name in cards(at, catalogue)
+    text = page_text(open_card(at, successor.id))
+    assert _("Open for applications. It replaces: {names}.").format(names=catalogue["drenthe-dorpsinitiatieven"].name) in text

@@ -182,3 +182,14 @@ def test_refuse_needs_a_reason_and_suggests_other_funds(world):
     assert ar("The money for this year is used up.") in shown and ar("Other funds you could try") in shown
     assert "Rotterdam" in shown.replace("\u2060", "")
     assert ar("Written by the officer:") in [c.value for c in vol.caption]
+
+
+def test_the_catalogue_page_shows_status_and_facts_to_check(world):
+    at = run_page("pages/7_officer_catalogue.py", officer=Officer(username="admin-test", is_admin=True))
+    assert not at.exception
+    table = at.dataframe[0].value
+    rows = {row[nl("Id")]: row for row in table.to_dict("records")}
+    assert rows["drenthe-dorpsinitiatieven"][nl("Status")] == nl("Closed")
+    assert rows["rotterdam-bewonersinitiatieven"][nl("Status")] == nl("Open for applications")
+    assert rows["kinderpostzegels"][nl("Check this with the fund")] == nl("Who may apply")  # no source confirms it
+    assert rows["rotterdam-bewonersinitiatieven"][nl("Check this with the fund")] == ""

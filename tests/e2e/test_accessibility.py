@@ -41,6 +41,22 @@ def test_no_serious_accessibility_violations(page, server, path, lang):
 
 
 @pytest.mark.parametrize("lang", ["nl", "ar"])
+def test_finder_results_with_a_fund_card_open(page, server, lang):
+    """The results and an opened fund card: reasons, sources as links, phone numbers, the mark."""
+    page.goto(f"{server['url']}/find_funding?lang={lang}")
+    wait_idle(page)
+    page.locator(".st-key-fp_municipality button", has_text="Rotterdam").first.click()
+    page.locator(".st-key-fp_legal_entity button").first.click()  # "no"
+    page.locator(".st-key-fp_submit button").click()
+    wait_idle(page)
+    page.locator(".st-key-details_rotterdam-bewonersinitiatieven button").click()
+    wait_idle(page)
+    assert page.locator(".st-key-fund_rotterdam-bewonersinitiatieven a[href='tel:14010']").count() == 1
+    serious = axe_violations(page, f"finder-card-{lang}")
+    assert serious == [], json.dumps(serious, indent=1, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("lang", ["nl", "ar"])
 def test_officer_pages_logged_in(page, server, lang):
     """The officer pages behind the login, reached through the menu (one session)."""
     from steunwijzer.i18n import gettext_for

@@ -1,15 +1,19 @@
-"""The fund catalogue file: validation with clear errors, export/import without loss, and the
-`funds import|export|match` commands."""
+"""The fund catalogue file: validation with clear errors, export/import without loss, the shipped
+catalogue's facts, languages and corrections, and the `funds import|export|match|check` commands."""
 
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 import yaml
 
 from steunwijzer import funds
+from steunwijzer.config import LOCALES
 from steunwijzer.errors import InvalidInput
+from steunwijzer.matching import catalogue_text
+from steunwijzer.models import KEY_FACTS
 
 GOOD = """
 funds:
@@ -33,7 +37,6 @@ funds:
     what_you_need: {nl: ["Een IBAN"]}
     accountability: {nl: "Een foto is genoeg."}
     report_tiers: [{up_to_eur: 1500, tier: story}, {tier: spending}]
-    languages: [nl, en, ar]
     url: https://example.org/buurtfonds
     sources: [https://example.org/buurtfonds, https://example.org/regels]
     last_checked: 2026-11-01
@@ -224,3 +227,130 @@ def test_catalogue_version_changes_with_the_catalogue(db):
     with db.session() as s:
         archived = funds.catalogue_version(s)
     assert len({empty, one, renamed, archived}) == 4
+
+
+# ---- the shipped catalogue: facts with sources, six languages, status (issue 19) ------------------
+
+TEXT_FIELDS = ("summary", "how_to_apply", "deadline_text", "what_you_need", "accountability")
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return {f.id: f for f in funds.demo_catalogue()}
+
+
+def test_the_catalogue_has_at_least_40_funds_and_every_open_one_names_a_source_for_each_key_fact(shipped):
+    assert len(shipped) >= 40
+    for fund in shipped.values():
+        if fund.is_open:
+            assert set(fund.facts) == set(KEY_FACTS), fund.id
+
+
+@pytest.mark.parametrize("field", TEXT_FIELDS)
+def test_every_fund_has_its_texts_in_all_six_languages(shipped, field):
+    for fund in shipped.values():
+        texts = getattr(fund, field)
+        if texts:
+            assert sorted(texts) == sorted(LOCALES), (fund.id, field)
+            if field == "how_to_apply":
+                assert len({len(steps) for steps in texts.values()}) == 1, (fund.id, "same number of steps in each language")
+
+
+def test_fund_texts_have_only_well_formed_amount_placeholders(shipped):
+    for fund in shipped.values():
+        for field in TEXT_FIELDS:
+            for lang, text in getattr(fund, field).items():
+                for piece in text if isinstance(text, list) else [text]:
+                    assert "{" not in catalogue_text(piece, lang), (fund.id, field, lang)
+
+
+def test_amount_placeholders_are_written_the_readers_way():
+    assert catalogue_text("Tot {eur:5000}.", "nl") == "Tot €\xa05.000."
+    assert catalogue_text("Up to {eur:5000}.", "en") == "Up to €5,000."
+    assert catalogue_text("{eur:1500}", "pl") == "1\xa0500\xa0€"
+    assert catalogue_text("Geen {bedrag} hier", "nl") == "Geen {bedrag} hier"  # funds check reports it
+
+
+def test_the_fact_checks_corrections_are_in(shipped):
+    f1818 = shipped["fonds-1818-bewonersinitiatief"]
+    assert len(f1818.municipalities) >= 19 and {"Rijswijk", "Leidschendam-Voorburg", "Wassenaar", "Katwijk", "Leiden"} <= set(f1818.municipalities)
+    assert [r.min_people for r in f1818.who_may_apply] == [3]
+    rotterdam = shipped["rotterdam-bewonersinitiatieven"]
+    assert rotterdam.max_amount_eur == 10000 and rotterdam.any_time and rotterdam.facts["amount"].kind == "regulation"
+    assert "stemrondes" in rotterdam.deadline_text["nl"] and "6 weken" in rotterdam.deadline_text["nl"]
+    old, new = shipped["drenthe-dorpsinitiatieven"], shipped["drenthe-wijk-buurt-dorp-initiatieven"]
+    assert old.status == "replaced" and old.replaced_by == new.id and new.is_open
+    assert (new.min_amount_eur, new.max_amount_eur, new.any_time) == (5000, 20000, True)
+    assert shipped["oranje-fonds-burendag"].legal_entity == "no"
+    assert shipped["kinderpostzegels"].min_amount_eur == 2000
+    assert shipped["bunnik-aan-zet-fonds"].legal_entity == "no"
+    assert "1 april" not in shipped["utrecht-initiatievenfonds"].deadline_text["nl"]
+    assert "poverty" not in shipped["rcoak"].themes
+    den_haag = shipped["den-haag-activiteitensubsidie"]
+    assert (den_haag.who_may_apply[0].kind, den_haag.who_may_apply[0].up_to_eur) == ("natural_person", 750)
+    assert any(h.phone == "14 010" for h in rotterdam.help)
+
+
+def _catalogue_file(tmp_path, **changes) -> str:
+    """GOOD's first fund with complete facts (checked on 2026-11-01), changed as asked."""
+    data = yaml.safe_load(GOOD)
+    fund = data["funds"][0]
+    fund["facts"] = {name: {"url": "https://example.org/regels", "kind": "regulation", "checked": "2026-11-01"} for name in KEY_FACTS}
+    for field in ("summary", "how_to_apply", "deadline_text", "what_you_need", "accountability"):
+        text = fund[field]["nl"]
+        fund[field] = {lang: text for lang in LOCALES}
+    fund.update(changes)
+    path = tmp_path / "catalogue.yaml"
+    path.write_text(yaml.safe_dump({"funds": [fund]}), encoding="utf-8")
+    return str(path)
+
+
+def test_funds_check_passes_on_the_shipped_catalogue(cli):
+    code, out, _ = cli("funds", "check", str(funds.DEMO_CATALOGUE))
+    assert code == 0, out
+    assert "nothing is due" in out and "0 due" in out
+
+
+def test_funds_check_lists_what_is_due_and_exits_1(cli, tmp_path):
+    path = _catalogue_file(tmp_path)
+    assert cli("funds", "check", path, "--today", "2027-06-01")[0] == 0
+    code, out, _ = cli("funds", "check", path, "--today", "2027-12-01")
+    assert code == 1 and "due   buurtfonds-test: fact amount was checked on 2026-11-01, more than 365 days ago" in out
+    assert cli("funds", "check", path, "--today", "2027-12-01", "--older-than", "400")[0] == 0
+
+    path = _catalogue_file(tmp_path, summary={"nl": "Geld voor de buurt, {eur:500}.", "en": "Money for {bedrag}."})
+    code, out, _ = cli("funds", "check", path, "--today", "2026-12-01")
+    assert code == 1 and "summary has no text in ar, tr, pl, uk" in out and "placeholder other than {eur:NUMBER}" in out
+
+    path = _catalogue_file(tmp_path, status="replaced", replaced_by="elders", in_app=True)
+    code, out, _ = cli("funds", "check", path, "--today", "2026-12-01")
+    assert code == 1 and "replaced_by 'elders' is not in the catalogue" in out and "still made in Steunwijzer" in out
+
+
+def test_funds_check_reads_the_database_without_a_file(cli, tmp_path):
+    cli("funds", "import", _catalogue_file(tmp_path, facts={}))
+    code, out, _ = cli("funds", "check", "--today", "2026-12-01")
+    assert code == 1 and "fact deadline has no source" in out and "the database: 1 funds" in out
+
+
+@pytest.mark.parametrize("change, problem", [
+    ({"status": "replaced"}, "status replaced needs replaced_by"),
+    ({"replaced_by": "landelijk-fonds"}, "status replaced needs replaced_by"),
+    ({"who_may_apply": [{"kind": "penvoerder"}]}, "does not agree with who_may_apply"),
+    ({"legal_entity": None}, "give who_may_apply or legal_entity"),
+    ({"help": [{"kind": "phone", "who": "Balie", "phone": "call us", "source": "https://example.org/"}]}, "help.0.phone"),
+    ({"facts": {"amount": {"url": "https://example.org/", "kind": "blog", "checked": "2026-01-01"}}}, "facts.amount.kind"),
+])
+def test_status_who_may_apply_help_and_facts_are_validated(change, problem):
+    data = yaml.safe_load(GOOD)
+    data["funds"][0].update(change)
+    with pytest.raises(InvalidInput) as exc:
+        funds.parse_catalogue(yaml.safe_dump(data), source="funds.yaml")
+    assert problem in str(exc.value)
+
+
+def test_fact_is_due_after_a_year_or_when_unconfirmed(shipped):
+    fact = shipped["initiatievenfonds-voorbeeld"].facts["amount"]
+    assert not funds.fact_is_due(fact, fact.checked)
+    assert funds.fact_is_due(fact, date.fromordinal(fact.checked.toordinal() + 366))
+    assert funds.fact_is_due(fact.model_copy(update={"confirmed": False}), fact.checked)

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from steunwijzer import matching as m
+from steunwijzer.matching import texts as reasons
 from steunwijzer.errors import InvalidInput
 from steunwijzer.funds import parse_catalogue
 from steunwijzer.i18n import gettext_for
@@ -234,8 +235,8 @@ def test_reasons_format_money_dates_and_labels_for_the_locale():
     for locale, amount, ask in (("nl", "€\xa01.500", "€\xa03.000"), ("ar", "1,500\xa0€", "3,000\xa0€")):
         _ = gettext_for(locale)
         rendered = [m.reason_text(r, _, locale) for r in small.reasons]
-        assert _(m.R_AMOUNT_LESS).format(max=amount.replace("\u200f", ""), asked=ask) in [t.replace("\u200f", "") for t in rendered]
-        assert _(m.R_THEMES_FIT).format(themes=_("Meeting each other")) in rendered
+        assert _(reasons.R_AMOUNT_LESS).format(max=amount.replace("\u200f", ""), asked=ask) in [t.replace("\u200f", "") for t in rendered]
+        assert _(reasons.R_THEMES_FIT).format(themes=_("Meeting each other")) in rendered
 
 
 def test_json_shape():
@@ -341,3 +342,158 @@ def test_amounts_show_without_cents_when_whole():
     assert m.format_euros(Decimal("12.50"), "nl") == "€\xa012,50"
     assert m.format_range(m.AmountRange(Decimal(0), Decimal(500)), EN, "en") == "up to €500"
     assert m.format_range(m.AmountRange(None, None), EN, "en") == "an amount we don't know"
+
+
+# ---- who may apply, with amount limits; closed funds; the layout of the outcome codes -------------
+
+ROUTES = parse_catalogue("""
+base: &base
+  provider: Test
+  kind: municipality
+  themes: [meeting]
+  summary: {nl: "Een fonds."}
+  how_to_apply: {nl: ["Vul het formulier in."]}
+  url: https://example.org/
+  sources: [https://example.org/]
+  last_checked: 2026-11-01
+  any_time: true
+funds:
+  - <<: *base
+    id: den-haag-like
+    name: Stadsdeelgeld
+    max_amount_eur: 5000
+    who_may_apply:
+      - {kind: natural_person, up_to_eur: 750}
+      - {kind: penvoerder}
+      - {kind: legal_entity}
+  - <<: *base
+    id: three-neighbours
+    name: Drie Buren Fonds
+    max_amount_eur: 5000
+    who_may_apply: [{kind: residents, min_people: 3, min_age: 16}]
+  - <<: *base
+    id: entity-above
+    name: Klein Zelf Groot Stichting
+    who_may_apply:
+      - {kind: natural_person, up_to_eur: 1500}
+      - {kind: legal_entity, up_to_eur: 3000}
+  - <<: *base
+    id: closed-one
+    name: Gesloten Fonds
+    status: replaced
+    status_since: 2021-01-01
+    replaced_by: three-neighbours
+    legal_entity: "no"
+""", source="routes")
+
+
+def _one(fund_id: str, **profile) -> m.Match:
+    (match,) = [x for x in m.match_funds(m.FundingProfile(**profile), ROUTES, today=TODAY) if x.fund.id == fund_id]
+    return match
+
+
+ABOVE_750 = ("Without a foundation you can ask up to €750. For more, you need an organisation that receives the money for "
+             "you (a penvoerder).")
+
+
+@pytest.mark.parametrize("profile, kind, text, points", [
+    ({"amount_eur": 500, "legal_entity": False}, "fit", "Without a foundation you can ask up to €750. That fits your amount.", 15),
+    ({"amount_eur": 1000, "legal_entity": False}, "caution", ABOVE_750, 8),
+    ({"amount_band": "500-1500", "legal_entity": None}, "caution", ABOVE_750, 8),
+    ({"legal_entity": False}, "caution", ABOVE_750, 12),
+    ({"amount_eur": 1000, "legal_entity": True}, None, None, 15),
+])
+def test_den_haag_residents_ask_up_to_750_themselves_above_it_through_a_penvoerder(profile, kind, text, points):
+    match = _one("den-haag-like", **profile)
+    legal = [r for r in match.reasons if "foundation" in r.msgid or "penvoerder" in r.msgid]
+    if kind is None:
+        assert legal == []
+    else:
+        assert [m.reason_text(r, EN, "en") for r in legal] == [text] and legal[0].kind == kind
+    assert match.eligible
+    # Only the legal-entity part differs from an otherwise equal fund open to residents for any amount.
+    assert match.score - _one("three-neighbours", **profile).score == points - 15
+
+
+def test_above_the_limit_only_a_legal_entity_is_a_caution_not_a_deal_breaker():
+    match = _one("entity-above", amount_eur=2500, legal_entity=False)
+    assert match.eligible
+    assert texts(match, m.Kind.caution)[0] == ("Without a foundation you can ask up to €1,500. For more, the fund only gives "
+                                              "money to a stichting or vereniging.")
+
+
+def test_a_group_of_residents_is_told_how_many_people_it_needs():
+    match = _one("three-neighbours", legal_entity=False)
+    assert "A group of at least 3 residents can apply. You don't need a foundation." in texts(match, m.Kind.fit)
+    assert ROUTES[1].legal_entity == "no"  # worked out from who_may_apply
+
+
+def test_closed_and_replaced_funds_are_never_matched():
+    ids = {x.fund.id for x in m.match_funds(m.FundingProfile(), ROUTES, today=TODAY)}
+    assert "closed-one" not in ids and "three-neighbours" in ids
+    assert "Voorbeeld" not in m.municipality_choices(ROUTES, None)
+
+
+def test_the_outcome_layout_follows_the_table_of_checks():
+    from steunwijzer.matching import rules
+
+    names = [name for name, _, _, _ in rules.LAYOUT.checks]
+    assert names == ["where", "legal", "amount", "about", "whom", "when"]
+    assert rules.CODE_BITS <= 30  # one digit of a Python int: the fast path
+    seen = 0
+    for _, shift, mask, outcomes in rules.LAYOUT.checks:
+        assert shift == seen.bit_length() and mask >= len(outcomes) - 1
+        seen |= mask << shift
+        # Every outcome survives packing and unpacking.
+        for index in range(1, len(outcomes)):
+            assert rules.unpack(index << shift) == [outcomes[index]]
+
+
+# ---- the three profiles of the fact check (issue 19) ---------------------------------------------
+# A residents' group without a stichting asking € 1,000 for a neighbourhood plan. The fact check
+# found that the old catalogue gave Leiden a deal-breaker for Fonds 1818, sent Emmen to a closed
+# Drenthe scheme, and promised Rotterdam voting rounds and € 20,000.
+
+THREE_PROFILES = {
+    "Leiden": (
+        {"fonds-1818-bewonersinitiatief", "oranje-fonds-burendag", "katalys-kern-met-pit", "oranje-fonds-algemeen",
+         "postcode-loterij-buurtfonds", "maex-impuls"},
+        {"oranje-fonds-nldoet": reasons.R_ENTITY_NEEDED, "vsbfonds": reasons.R_ENTITY_NEEDED, "stichting-doen": reasons.R_ENTITY_NEEDED,
+         "kinderpostzegels": reasons.R_AMOUNT_MORE, "rotterdam-bewonersinitiatieven": reasons.R_PLACE_ONLY,
+         "den-haag-activiteitensubsidie": reasons.R_PLACE_ONLY,
+         "drenthe-wijk-buurt-dorp-initiatieven": (reasons.R_PLACE_ONLY, reasons.R_AMOUNT_MORE)},
+    ),
+    "Emmen": (
+        {"oranje-fonds-burendag", "katalys-kern-met-pit", "oranje-fonds-algemeen", "postcode-loterij-buurtfonds", "maex-impuls"},
+        {"fonds-1818-bewonersinitiatief": reasons.R_PLACE_ONLY, "oranje-fonds-nldoet": reasons.R_ENTITY_NEEDED,
+         "kinderpostzegels": reasons.R_AMOUNT_MORE,
+         # Drenthe's scheme is open to groups of residents in Emmen, but starts at € 5,000.
+         "drenthe-wijk-buurt-dorp-initiatieven": reasons.R_AMOUNT_MORE},
+    ),
+    "Rotterdam": (
+        {"rotterdam-bewonersinitiatieven", "rotterdam-opzoomeren", "oranje-fonds-burendag", "katalys-kern-met-pit",
+         "oranje-fonds-algemeen", "postcode-loterij-buurtfonds"},
+        {"fonds-1818-bewonersinitiatief": reasons.R_PLACE_ONLY, "fonds-schiedam-vlaardingen-burgerinitiatief": reasons.R_PLACE_ONLY,
+         "oranje-fonds-nldoet": reasons.R_ENTITY_NEEDED, "kinderpostzegels": reasons.R_AMOUNT_MORE},
+    ),
+}
+
+
+@pytest.mark.parametrize("place", THREE_PROFILES)
+def test_three_profiles_from_the_fact_check(place):
+    from steunwijzer.funds import demo_catalogue
+
+    must_fit, must_break = THREE_PROFILES[place]
+    profile = m.FundingProfile(municipality=place, legal_entity=False, amount_eur=Decimal(1000),
+                               themes=["neighbourhood", "meeting"], target_groups=["residents"])
+    matches = {x.fund.id: x for x in m.match_funds(profile, demo_catalogue(), today=date(2026, 12, 7))}
+    for fund_id in must_fit:
+        assert matches[fund_id].eligible, (fund_id, [r.msgid for r in matches[fund_id].deal_breakers])
+    for fund_id, why in must_break.items():
+        expected = list(why) if isinstance(why, tuple) else [why]
+        assert [r.msgid for r in matches[fund_id].deal_breakers] == expected, fund_id
+    assert "drenthe-dorpsinitiatieven" not in matches  # closed, replaced by Wijk-buurt-dorp initiatieven
+    if place == "Rotterdam":
+        rotterdam = matches["rotterdam-bewonersinitiatieven"]
+        assert rotterdam.fund.max_amount_eur == 10000 and rotterdam.fund.any_time
+        assert "A group of at least 5 residents can apply. You don't need a foundation." in texts(rotterdam, m.Kind.fit)
