@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -297,12 +298,12 @@ async def run_load(base_url: str, sessions: int, pids: list[int], prefix: str = 
                   errors=[f"{type(r).__name__}: {r}" for r in results if not isinstance(r, Session)])
 
 
-def prepare_data_dir() -> dict:
+def prepare_data_dir(root: Path = ROOT) -> dict:
     """A fresh data folder with the demo catalogue; returns the app's environment."""
     data = Path(tempfile.mkdtemp(prefix="steunwijzer-load-"))
     env = {**os.environ, "STEUNWIJZER_DATA_DIR": str(data)}
     env.pop("STEUNWIJZER_DATABASE_URL", None)
-    subprocess.run([sys.executable, "-m", "steunwijzer", "init-db", "--demo"], cwd=ROOT, env=env, check=True,
+    subprocess.run([sys.executable, "-m", "steunwijzer", "init-db", "--demo"], cwd=root, env=env, check=True,
                    capture_output=True)
     return env
 
@@ -314,11 +315,15 @@ def main() -> int:
                         help="0: one streamlit process, no proxy; N ≥ 1: N processes behind nginx (deploy/replicas.py)")
     parser.add_argument("--url", help="use a running server instead of starting one")
     parser.add_argument("--pids", default="", help="with --url: the server's process ids, for CPU and memory")
+    parser.add_argument("--app-dir", type=Path, default=ROOT,
+                        help="run the app from this checkout (e.g. an older commit, for a side-by-side comparison)")
     parser.add_argument("--warmup", type=int, default=1, help="journeys run first and not counted")
     args = parser.parse_args()
     counts = [int(x) for x in args.sessions.split(",") if x]
 
     from deploy.replicas import ReplicaSet, start_streamlit, stop
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the servers on the way out
 
     label = "external"
     procs: list = []
@@ -326,12 +331,12 @@ def main() -> int:
     if args.url:
         url, pids = args.url, [int(p) for p in args.pids.split(",") if p]
     else:
-        env = prepare_data_dir()
+        env = prepare_data_dir(args.app_dir)
         if args.replicas == 0:
-            proc, url = start_streamlit(env)
+            proc, url = start_streamlit(env, root=args.app_dir)
             procs, pids, label = [proc], [proc.pid], "1 process"
         else:
-            replica_set = ReplicaSet(args.replicas, env=env).start()
+            replica_set = ReplicaSet(args.replicas, env=env, root=args.app_dir).start()
             url, pids, label = replica_set.url, replica_set.app_pids, f"{args.replicas} behind nginx"
     failed = False
     try:

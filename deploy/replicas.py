@@ -57,12 +57,12 @@ def wait_until_up(url: str, proc: subprocess.Popen, seconds: float = 120) -> Non
 
 
 def start_streamlit(env: dict | None = None, port: int | None = None, address: str = "127.0.0.1",
-                    wait: bool = True, log=subprocess.DEVNULL) -> tuple[subprocess.Popen, str]:
+                    wait: bool = True, log=subprocess.DEVNULL, root: Path = ROOT) -> tuple[subprocess.Popen, str]:
     """`streamlit run app.py` on its own port; returns the process and its URL once it answers."""
     port = port or free_port()
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                              "--server.address", address, "--server.headless", "true"],
-                            cwd=ROOT, env=env if env is not None else os.environ.copy(), stdout=log, stderr=log)
+                            cwd=root, env=env if env is not None else os.environ.copy(), stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}"
     if wait:
         try:
@@ -123,7 +123,7 @@ class ReplicaSet:
     """N app processes and one nginx in front. `start()` returns once the proxy answers."""
 
     def __init__(self, replicas: int, env: dict | None = None, port: int | None = None, address: str = "127.0.0.1",
-                 log=subprocess.DEVNULL) -> None:
+                 log=subprocess.DEVNULL, root: Path = ROOT) -> None:
         if replicas < 1:
             raise ValueError("at least one replica")
         self.replicas = replicas
@@ -131,6 +131,7 @@ class ReplicaSet:
         self.port = port or free_port()
         self.address = address
         self.log = log
+        self.root = root
         self.apps: list[tuple[subprocess.Popen, str]] = []
         self.nginx: subprocess.Popen | None = None
         self.prefix = Path(tempfile.mkdtemp(prefix="steunwijzer-nginx-"))
@@ -153,7 +154,7 @@ class ReplicaSet:
         # (single sign-on) are valid on every replica.
         self._shared_secrets()
         try:
-            started = [start_streamlit(self.env, wait=False, log=self.log) for _ in range(self.replicas)]
+            started = [start_streamlit(self.env, wait=False, log=self.log, root=self.root) for _ in range(self.replicas)]
             self.apps = started
             for proc, url in started:
                 wait_until_up(url + "/_stcore/health", proc)
@@ -167,7 +168,7 @@ class ReplicaSet:
         self.env.setdefault("STREAMLIT_SERVER_COOKIE_SECRET", secrets.token_hex(32))
         # Create the data folder's secret key once, before the replicas race to create it.
         subprocess.run([sys.executable, "-c", "from steunwijzer.config import get_settings; "
-                        "get_settings().resolved_secret_key()"], cwd=ROOT, env=self.env, check=True)
+                        "get_settings().resolved_secret_key()"], cwd=self.root, env=self.env, check=True)
 
     def _start_nginx(self) -> None:
         for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):

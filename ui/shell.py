@@ -241,6 +241,7 @@ def page_setup(title: str, role: str | None = None, layout: str = "centered") ->
     ctx = PageContext(locale=locale, gettext=gettext, db=resources.database(), settings=settings,
                       officer=current_officer(settings))
     _sidebar(ctx)
+    resources.freeze_after_startup()
     if role is not None and ctx.officer is None:
         _login_form(ctx)
         st.stop()
