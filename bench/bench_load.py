@@ -87,6 +87,7 @@ class Page:
     widgets: list[Widget] = field(default_factory=list)
     headings: list[str] = field(default_factory=list)
     alerts: list[tuple[int, str]] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
     exceptions: list[str] = field(default_factory=list)
 
     def widget(self, kind: str, label: str, occurrence: int = 0) -> Widget:
@@ -112,13 +113,19 @@ class Session:
         self._reader_task: asyncio.Task | None = None
         self.clicks: list[float] = []
         self.first_page: float | None = None
+        self.session_id = ""  # the server's id of this session (a browser sends it when it reconnects)
+        self.cookie = ""
 
-    async def open(self) -> None:
+    async def open(self, reconnect: bool = False) -> None:
+        """Load the page and connect. With `reconnect`, connect again as a browser does after a
+        network blip: same cookies, asking for the same server-side session."""
         started = time.perf_counter()
-        cookie = await asyncio.to_thread(self._get_page)
+        if not reconnect:
+            self.cookie = await asyncio.to_thread(self._get_page)
         ws_url = self.base_url.replace("http", "ws", 1) + "/_stcore/stream"
-        headers = {"Cookie": cookie} if cookie else {}
-        self._ws = await websockets.connect(ws_url, subprotocols=["streamlit"], additional_headers=headers,
+        headers = {"Cookie": self.cookie} if self.cookie else {}
+        protocols = ["streamlit", "", self.session_id] if reconnect and self.session_id else ["streamlit"]
+        self._ws = await websockets.connect(ws_url, subprotocols=protocols, additional_headers=headers,
                                             max_size=None, open_timeout=60, ping_interval=None)
         self._reader_task = asyncio.create_task(self._reader())
         await self._rerun(None)
@@ -136,6 +143,7 @@ class Session:
             await self._ws.close()
         if self._reader_task is not None:
             self._reader_task.cancel()
+        self._ws = self._reader_task = None
 
     async def _reader(self) -> None:
         async for raw in self._ws:
@@ -147,6 +155,8 @@ class Session:
         kind = msg.WhichOneof("type")
         if kind == "new_session":
             self._run = Page()
+            if msg.new_session.initialize.session_id:
+                self.session_id = msg.new_session.initialize.session_id
         elif kind == "navigation":  # the page that really ran (new_session's hash is provisional)
             self.page_hash = msg.navigation.page_script_hash
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
@@ -166,6 +176,8 @@ class Session:
             self._run.headings.append(body.body)
         elif kind == "alert":
             self._run.alerts.append((body.format, body.body))
+        elif kind == "code":
+            self._run.codes.append(body.code_text)
         elif kind == "exception":
             self._run.exceptions.append(f"{body.type}: {body.message}")
         elif getattr(body, "id", "") and hasattr(body, "label"):
@@ -271,21 +283,24 @@ class Result:
     wall: float
     memory_mb: float
     errors: list[str]
+    client_cpu: float = 0.0
 
     def row(self, label: str) -> str:
         n = max(1, len(self.clicks))
         return (f"| {label} | {self.sessions} | {self.finished}/{self.sessions} | "
                 f"{percentile(self.clicks, 50):.2f} / {percentile(self.clicks, 95):.2f} s | "
                 f"{self.cpu / n * 1000:.0f} ms | {statistics.median(self.first_pages) * 1000:.0f} ms | "
-                f"{len(self.clicks) / self.wall:.1f} | {self.memory_mb:.0f} MB |")
+                f"{len(self.clicks) / self.wall:.1f} | {self.memory_mb:.0f} MB | {self.client_cpu / n * 1000:.0f} ms |")
 
 
 HEADER = ("| server | sessions | journeys done | click → page done, p50 / p95 | server CPU per click "
-          "| first page (median) | clicks per second | peak memory |\n|---|---:|---:|---|---:|---:|---:|---:|")
+          "| first page (median) | clicks per second | peak memory | client CPU per click |\n"
+          "|---|---:|---:|---|---:|---:|---:|---:|---:|")
 
 
 async def run_load(base_url: str, sessions: int, pids: list[int], prefix: str = "Load test") -> Result:
     cpu_before = cpu_seconds(pids) if pids else 0.0
+    client_before = time.process_time()
     started = time.perf_counter()
     results = await asyncio.gather(*(journey(base_url, f"{prefix} {sessions}-{i}") for i in range(sessions)),
                                    return_exceptions=True)
@@ -295,7 +310,8 @@ async def run_load(base_url: str, sessions: int, pids: list[int], prefix: str = 
                   first_pages=[r.first_page for r in done if r.first_page is not None] or [0.0],
                   cpu=(cpu_seconds(pids) - cpu_before) if pids else 0.0, wall=wall,
                   memory_mb=peak_memory_mb(pids) if pids else 0.0,
-                  errors=[f"{type(r).__name__}: {r}" for r in results if not isinstance(r, Session)])
+                  errors=[f"{type(r).__name__}: {r}" for r in results if not isinstance(r, Session)],
+                  client_cpu=time.process_time() - client_before)
 
 
 def prepare_data_dir(root: Path = ROOT) -> dict:

@@ -207,10 +207,14 @@ class ReplicaSet:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="N streamlit processes behind nginx on one port.")
-    parser.add_argument("--replicas", type=int, default=int(os.environ.get("STEUNWIJZER_REPLICAS", "1")))
+    parser.add_argument("--replicas", type=int, default=None, help="default: STEUNWIJZER_REPLICAS (1)")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8501")))
     parser.add_argument("--address", default=os.environ.get("ADDRESS", "0.0.0.0"))
     args = parser.parse_args()
+    if args.replicas is None:
+        from steunwijzer.config import get_settings
+
+        args.replicas = get_settings().replicas
     stopping = False
 
     def on_signal(*_):

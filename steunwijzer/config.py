@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(25, gt=0, description="Largest uploaded voice note or photo.")
     report_due_days: int = Field(183, ge=1, description="Days after a grant before the report is due.")
     retention_days: int = Field(365, ge=1, description="Days after an application is closed before audio and personal data are purged.")
+    replicas: int = Field(1, ge=1, description="App processes scripts/start.sh runs behind nginx on one port (sticky sessions, one database).")
     officer_session_minutes: int = Field(60, ge=1, description="An officer is logged out after this many idle minutes.")
 
     @property
