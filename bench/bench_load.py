@@ -124,7 +124,9 @@ class Session:
             self.cookie = await asyncio.to_thread(self._get_page)
         ws_url = self.base_url.replace("http", "ws", 1) + "/_stcore/stream"
         headers = {"Cookie": self.cookie} if self.cookie else {}
-        protocols = ["streamlit", "", self.session_id] if reconnect and self.session_id else ["streamlit"]
+        # As the browser: "streamlit", the XSRF token from Streamlit's cookie, the session to resume.
+        xsrf = dict(c.split("=", 1) for c in self.cookie.split("; ") if "=" in c).get("_streamlit_xsrf", "none")
+        protocols = ["streamlit", xsrf] + ([self.session_id] if reconnect and self.session_id else [])
         self._ws = await websockets.connect(ws_url, subprotocols=protocols, additional_headers=headers,
                                             max_size=None, open_timeout=60, ping_interval=None)
         self._reader_task = asyncio.create_task(self._reader())
