@@ -49,7 +49,7 @@ def test_the_app_works_under_the_security_headers(browser, proxy):
         page.get_by_text("Who are you, and who do you help?").first.wait_for()
         wait_idle(page)
         shot(page, "proxy-csp-application")
-        assert page.evaluate("window.__csp") == []
+        assert page.evaluate("window.__csp") == [], "\n".join(page.evaluate("window.__csp"))
 
         page.goto(proxy.url + "/?lang=ar")
         wait_idle(page)
@@ -57,6 +57,6 @@ def test_the_app_works_under_the_security_headers(browser, proxy):
         direction = page.evaluate("getComputedStyle(document.querySelector('.stMain')).direction")
         assert direction == "rtl"  # the app's inline style sheet (st.html) is allowed
         shot(page, "proxy-csp-home-ar")
-        assert page.evaluate("window.__csp") == []
+        assert page.evaluate("window.__csp") == [], "\n".join(page.evaluate("window.__csp"))
     finally:
         context.close()

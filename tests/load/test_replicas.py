@@ -37,7 +37,7 @@ def test_the_proxy_adds_the_security_headers(replicas, path):
     assert directives["frame-ancestors"] == ["'none'"]
     assert directives["object-src"] == ["'none'"]
     assert "'unsafe-inline'" not in directives["script-src"] and "'unsafe-eval'" not in directives["script-src"]
-    assert all(s == "'self'" or s.startswith("'sha256-") for s in directives["script-src"])
+    assert all(s in ("'self'", "'wasm-unsafe-eval'") or s.startswith("'sha256-") for s in directives["script-src"])
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["Referrer-Policy"] == "same-origin"
