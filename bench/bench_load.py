@@ -333,9 +333,12 @@ def main() -> int:
                         help="0: one streamlit process, no proxy; N ≥ 1: N processes behind nginx (deploy/replicas.py)")
     parser.add_argument("--url", help="use a running server instead of starting one")
     parser.add_argument("--pids", default="", help="with --url: the server's process ids, for CPU and memory")
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                        help="extra environment for the app, e.g. STREAMLIT_RUNNER_POST_SCRIPT_GC=true (repeatable)")
     parser.add_argument("--app-dir", type=Path, default=ROOT,
                         help="run the app from this checkout (e.g. an older commit, for a side-by-side comparison)")
-    parser.add_argument("--warmup", type=int, default=1, help="journeys run first and not counted")
+    parser.add_argument("--warmup", type=int, default=None,
+                        help="journeys run first and not counted (default: 2 per replica, so each process has run the pages)")
     args = parser.parse_args()
     counts = [int(x) for x in args.sessions.split(",") if x]
 
@@ -350,6 +353,7 @@ def main() -> int:
         url, pids = args.url, [int(p) for p in args.pids.split(",") if p]
     else:
         env = prepare_data_dir(args.app_dir)
+        env.update(item.split("=", 1) for item in args.env)
         if args.replicas == 0:
             proc, url = start_streamlit(env, root=args.app_dir)
             procs, pids, label = [proc], [proc.pid], "1 process"
@@ -358,8 +362,9 @@ def main() -> int:
             url, pids, label = replica_set.url, replica_set.app_pids, f"{args.replicas} behind nginx"
     failed = False
     try:
-        if args.warmup:
-            asyncio.run(run_load(url, args.warmup, [], prefix="Warm-up"))
+        warmup = args.warmup if args.warmup is not None else 2 * max(1, args.replicas)
+        if warmup:
+            asyncio.run(run_load(url, warmup, [], prefix="Warm-up"))
         print(HEADER)
         for n in counts:
             result = asyncio.run(run_load(url, n, pids))

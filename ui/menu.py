@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from steunwijzer.i18n import N_
@@ -19,7 +20,7 @@ class MenuItem:
 
     @property
     def exists(self) -> bool:
-        return (ROOT / self.path).exists()
+        return page_exists(self.path)
 
 
 MENU: tuple[MenuItem, ...] = (
@@ -34,6 +35,13 @@ MENU: tuple[MenuItem, ...] = (
 )
 
 OFFICER_LOGIN_PAGE = "pages/5_officer_queue.py"
+
+
+@cache
+def page_exists(path: str) -> bool:
+    """Page files do not come and go while the server runs: look once per process, not on
+    every click for every menu item."""
+    return (ROOT / path).exists()
 
 
 def visible_items(officer_role: str | None) -> list[MenuItem]:

@@ -222,7 +222,7 @@ def _sidebar(ctx: PageContext) -> None:
             st.page_link(item.path, label=_(item.label), icon=item.icon)
         st.divider()
         if ctx.officer is None:
-            if (menu.ROOT / menu.OFFICER_LOGIN_PAGE).exists():
+            if menu.page_exists(menu.OFFICER_LOGIN_PAGE):
                 st.page_link(menu.OFFICER_LOGIN_PAGE, label=_("Log in for officers"), icon=":material/login:")
         else:
             st.caption(_("Logged in as {name}").format(name=ctx.officer.username))
