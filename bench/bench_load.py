@@ -113,6 +113,7 @@ class Session:
         self._reader_task: asyncio.Task | None = None
         self.clicks: list[float] = []
         self.first_page: float | None = None
+        self.runs = 0  # script runs the server did (a click that calls st.rerun() costs two)
         self.session_id = ""  # the server's id of this session (a browser sends it when it reconnects)
         self.cookie = ""
 
@@ -156,6 +157,7 @@ class Session:
     def _handle(self, msg: ForwardMsg) -> None:
         kind = msg.WhichOneof("type")
         if kind == "new_session":
+            self.runs += 1
             self._run = Page()
             if msg.new_session.initialize.session_id:
                 self.session_id = msg.new_session.initialize.session_id
@@ -286,6 +288,13 @@ class Result:
     memory_mb: float
     errors: list[str]
     client_cpu: float = 0.0
+    runs: int = 0                                          # script runs on the server
+    cpu_split: list[float] = field(default_factory=list)   # CPU seconds per server process
+
+    def notes(self) -> str:
+        split = " / ".join(f"{100 * c / max(sum(self.cpu_split), 1e-9):.0f} %" for c in self.cpu_split)
+        return (f"script runs per click: {self.runs / max(1, len(self.clicks) + self.finished):.2f}"
+                + (f"; server CPU per process: {split}" if len(self.cpu_split) > 1 else ""))
 
     def row(self, label: str) -> str:
         n = max(1, len(self.clicks))
@@ -302,6 +311,7 @@ HEADER = ("| server | sessions | journeys done | click → page done, p50 / p95 
 
 async def run_load(base_url: str, sessions: int, pids: list[int], prefix: str = "Load test") -> Result:
     cpu_before = cpu_seconds(pids) if pids else 0.0
+    per_process_before = [cpu_seconds([p]) for p in pids]
     client_before = time.process_time()
     started = time.perf_counter()
     results = await asyncio.gather(*(journey(base_url, f"{prefix} {sessions}-{i}") for i in range(sessions)),
@@ -313,7 +323,8 @@ async def run_load(base_url: str, sessions: int, pids: list[int], prefix: str = 
                   cpu=(cpu_seconds(pids) - cpu_before) if pids else 0.0, wall=wall,
                   memory_mb=peak_memory_mb(pids) if pids else 0.0,
                   errors=[f"{type(r).__name__}: {r}" for r in results if not isinstance(r, Session)],
-                  client_cpu=time.process_time() - client_before)
+                  client_cpu=time.process_time() - client_before, runs=sum(r.runs for r in done),
+                  cpu_split=[cpu_seconds([p]) - b for p, b in zip(pids, per_process_before)])
 
 
 def prepare_data_dir(root: Path = ROOT) -> dict:
@@ -371,6 +382,7 @@ def main() -> int:
             for error in result.errors[:3]:
                 print(f"  error: {error}", file=sys.stderr)
             print(result.row(label), flush=True)
+            print(f"  ({result.sessions} sessions: {result.notes()})", file=sys.stderr, flush=True)
             failed |= result.finished != n
     finally:
         if replica_set is not None:
