@@ -324,7 +324,7 @@ async def run_load(base_url: str, sessions: int, pids: list[int], prefix: str = 
                   memory_mb=peak_memory_mb(pids) if pids else 0.0,
                   errors=[f"{type(r).__name__}: {r}" for r in results if not isinstance(r, Session)],
                   client_cpu=time.process_time() - client_before, runs=sum(r.runs for r in done),
-                  cpu_split=[cpu_seconds([p]) - b for p, b in zip(pids, per_process_before)])
+                  cpu_split=[cpu_seconds([p]) - b for p, b in zip(pids, per_process_before, strict=True)])
 
 
 def prepare_data_dir(root: Path = ROOT) -> dict:

@@ -26,8 +26,9 @@ def freeze_after_startup() -> None:
     """Once per process, after the first page has imported the app and opened the database:
     move everything alive now (modules, the catalogue, SQLAlchemy's mappers: about 140,000
     objects, whose full collection took 126 ms on the 2-core machine) out of the garbage
-    collector's reach with `gc.freeze()`. Later collections then only walk what sessions create. Together with `runner.postScriptGC = false` (.streamlit/config.toml)
-    this removed most of the server's CPU per click (see README, Benchmarks: load)."""
+    collector's reach with `gc.freeze()`. Later collections then only walk what sessions
+    create. Together with `runner.postScriptGC = false` (.streamlit/config.toml) this removed
+    most of the server's CPU per click (README: Benchmarks, Load)."""
     if _frozen.is_set():
         return
     _frozen.set()
