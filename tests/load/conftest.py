@@ -3,7 +3,9 @@ The load client is bench/bench_load.py, imported here so that the benchmark cann
 
 from __future__ import annotations
 
+import asyncio
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,13 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
 
 import bench_load  # noqa: E402
+
+
+def run_async(coro):
+    """asyncio.run in a thread of its own: in the whole suite Playwright's sync API (the e2e
+    tests' session-wide browser) keeps an event loop running in the main thread."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def submitted_applications(env: dict, prefix: str) -> list:

@@ -4,17 +4,16 @@ journey must finish and every application must be in the database, sent, with al
 
 from __future__ import annotations
 
-import asyncio
 from decimal import Decimal
 
 from deploy.replicas import start_streamlit, stop
-from tests.load.conftest import bench_load, submitted_applications
+from tests.load.conftest import bench_load, run_async, submitted_applications
 
 
 def test_three_sessions_send_three_whole_applications(app_env):
     proc, url = start_streamlit(app_env)
     try:
-        result = asyncio.run(bench_load.run_load(url, 3, [proc.pid], prefix="Rot check"))
+        result = run_async(bench_load.run_load(url, 3, [proc.pid], prefix="Rot check"))
     finally:
         stop(proc)
 

@@ -4,7 +4,6 @@ other, and the proxy adds the security headers."""
 
 from __future__ import annotations
 
-import asyncio
 import collections
 import re
 import urllib.request
@@ -12,7 +11,7 @@ import urllib.request
 import pytest
 
 from deploy.replicas import ReplicaSet, nginx_binary
-from tests.load.conftest import bench_load, submitted_applications
+from tests.load.conftest import bench_load, run_async, submitted_applications
 
 FIRST_QUESTION = "What is the name of your group?"
 SECOND_QUESTION = "Who are you, and who do you help?"
@@ -68,7 +67,7 @@ def test_a_session_sticks_to_one_process(replicas):
             await s.open()
             await s.close()
 
-    asyncio.run(scenario())
+    run_async(scenario())
     routes = collections.defaultdict(set)
     for line in (replicas.prefix / "access.log").read_text().splitlines():
         upstream, route = line.split()[:2]
@@ -104,6 +103,6 @@ def test_what_one_process_writes_the_other_reads(replicas):
         await b.type("text_input", "Your answer", "Shared across replicas, changed on B")
         await b.close()
 
-    asyncio.run(scenario())
+    run_async(scenario())
     [(row, answers)] = submitted_applications(replicas.env, "Shared across replicas")
     assert row.group_name == "Shared across replicas, changed on B"
