@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install everything the tests need (Python packages, Debian's chromium and postgresql) and run
+# Install everything the tests need (Python packages, Debian's chromium, postgresql and nginx) and run
 # the whole suite. Storage tests run on SQLite and on a throw-away PostgreSQL on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +10,7 @@ fc-list 2>/dev/null | grep -qi "Noto Sans Arabic" || need+=(fonts-noto-core)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)   # throw-away certificates for the SMTP tests
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)  # the replica and header tests
 if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null

@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     smtp_url: SecretStr | None = Field(None, description="Mail server: smtp://user:pw@host:587 (STARTTLS) or smtps://user:pw@host:465 (TLS). Unset: mails wait in the outbox.")
     mail_from: str = Field("Steunwijzer <noreply@localhost>", description="Sender of every mail (From header).")
     base_url: str = Field("http://localhost:8501", description="The app's public address, for links in mails.")
+    replicas: int = Field(1, ge=1, description="App processes scripts/start.sh runs behind nginx on one port (sticky sessions, one database).")
     officer_session_minutes: int = Field(60, ge=1, description="An officer is logged out after this many idle minutes.")
 
     @property

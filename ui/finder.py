@@ -45,7 +45,6 @@ from ui.text import md
 
 PROFILE_KEY = "funding_profile"       # FundingProfile.model_dump(mode="json"); the application page copies it
 START_FUND_KEY = "start_fund_id"      # read by the application page
-APPLICATION_PAGE = "pages/2_application.py"
 _MEMORY_KEY = "_finder_memory"        # answers and filters, kept while other pages are open
 _OPEN_KEY = "_finder_open"            # ids of the funds whose details are shown
 _SHOWN_KEY = "_finder_shown"          # how many cards each list shows
@@ -430,10 +429,6 @@ def fund_detail(ctx: PageContext, fund: Fund, with_summary: bool = True, replace
     else:
         st.write(_("This fund does not take applications in Steunwijzer. We help you write your application. "
                    "You get a Word file to send to the fund."))
-    page_ready = (menu.ROOT / APPLICATION_PAGE).exists()
-    if st.button(_("Prepare my application"), key=f"prepare_{fund.id}", type="primary", icon=":material/edit_note:",
-                 disabled=not page_ready):
+    if st.button(_("Prepare my application"), key=f"prepare_{fund.id}", type="primary", icon=":material/edit_note:"):
         st.session_state[START_FUND_KEY] = fund.id
-        st.switch_page(APPLICATION_PAGE)
-    if not page_ready:
-        st.caption(_("This will be possible soon."))
+        st.switch_page(menu.APPLICATION)

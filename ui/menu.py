@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from steunwijzer.i18n import N_
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)

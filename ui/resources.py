@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import gc
+import threading
+
 import streamlit as st
 
 from steunwijzer.config import Settings, get_settings
 from steunwijzer.store import Database, open_database
+
+_frozen = threading.Event()
 
 
 @st.cache_resource(show_spinner=False)
@@ -15,3 +20,17 @@ def database() -> Database:
 
 def settings() -> Settings:
     return get_settings()
+
+
+def freeze_after_startup() -> None:
+    """Once per process, after the first page has imported the app and opened the database:
+    move everything alive now (modules, the catalogue, SQLAlchemy's mappers: about 140,000
+    objects, whose full collection took 126 ms on the 2-core machine) out of the garbage
+    collector's reach with `gc.freeze()`. Later collections then only walk what sessions
+    create. Together with `runner.postScriptGC = false` (.streamlit/config.toml) this removed
+    most of the server's CPU per click (README: Benchmarks, Load)."""
+    if _frozen.is_set():
+        return
+    _frozen.set()
+    gc.collect()
+    gc.freeze()

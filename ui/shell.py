@@ -236,11 +236,12 @@ def page_setup(title: str, role: str | None = None, layout: str = "centered") ->
     settings = resources.settings()
     locale = current_locale(settings)
     gettext = i18n.gettext_for(locale)
-    st.set_page_config(page_title=f"{gettext(title)} · Steunwijzer", page_icon=":material/explore:", layout=layout)
+    st.set_page_config(page_title=f"{gettext(title)} · Steunwijzer", page_icon="🧭", layout=layout)
     st.html(BASE_CSS + (RTL_CSS if i18n.is_rtl(locale) else ""))
     ctx = PageContext(locale=locale, gettext=gettext, db=resources.database(), settings=settings,
                       officer=current_officer(settings))
     _sidebar(ctx)
+    resources.freeze_after_startup()
     if role is not None and ctx.officer is None:
         _login_form(ctx)
         st.stop()
