@@ -30,6 +30,51 @@ def wait(page) -> None:
     page.wait_for_timeout(1500)
 
 
+def resume(page, url: str, lang: str, code: str, path: str = "application") -> None:
+    page.goto(f"{url}/{path}?lang={lang}")
+    wait(page)
+    page.locator("[data-testid=stMain] input[type=text]").first.fill(code)
+    page.locator("[data-testid=stBaseButton-primaryFormSubmit]").first.click()
+    wait(page)
+
+
+def shoot(page, url: str, lang: str, file) -> None:
+    """Every page a volunteer and an officer sees, in one language at one size."""
+    for path, name in (("", "home"), ("find_funding", "find_funding"), ("application", "application_start"),
+                       ("report", "report_start")):
+        page.goto(f"{url}/{path}?lang={lang}")
+        wait(page)
+        page.screenshot(path=str(file(name)), full_page=True)
+    resume(page, url, lang, "DEMA-0000-0003")                    # a draft: one question on screen
+    page.screenshot(path=str(file("application_question")), full_page=True)
+    resume(page, url, lang, "DEMA-0000-0004")                    # granted: the decision and its letters
+    page.screenshot(path=str(file("application_granted")), full_page=True)
+    page.locator("a[href*='report']").last.click()               # the report it asks
+    wait(page)
+    page.screenshot(path=str(file("report_form")), full_page=True)
+    page.goto(f"{url}/officer_queue?lang={lang}")
+    wait(page)
+    page.screenshot(path=str(file("officer_login")), full_page=True)
+    page.locator("[data-testid=stMain] input[type=text]").first.fill("admin")
+    page.locator("input[type=password]").first.fill("screenshot password")
+    page.locator("[data-testid=stBaseButton-primaryFormSubmit]").first.click()
+    wait(page)
+    page.screenshot(path=str(file("officer_queue")), full_page=True)
+    for path in ("officer_review", "officer_catalogue", "officer_admin"):
+        # follow the menu: a new page load would be a new session, logged out (on a phone, open the menu first)
+        link = page.locator(f"[data-testid=stSidebar] a[href*='{path}']").first
+        if not link.is_visible():
+            page.locator("[data-testid=stExpandSidebarButton], [data-testid=stSidebarCollapsedControl] button").first.click()
+            page.wait_for_timeout(500)
+        link.click()
+        wait(page)
+        if path == "officer_review":  # the demo application with a report to read (DEMA-0000-0005)
+            page.locator("[data-testid=stNumberInput] input").first.fill("5")
+            page.locator("[data-testid=stNumberInput] input").first.press("Enter")
+            wait(page)
+        page.screenshot(path=str(file(path)), full_page=True)
+
+
 def main() -> None:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "test-artifacts" / "pages")
     out.mkdir(parents=True, exist_ok=True)
@@ -50,35 +95,14 @@ def main() -> None:
                 time.sleep(0.5)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
-            for lang in ("nl", "ar"):
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
-                page.set_default_timeout(60_000)
-                for path, name in (("", "home"), ("find_funding", "find_funding"), ("application", "application_start"),
-                                   ("report", "report_start")):
-                    page.goto(f"{url}/{path}?lang={lang}")
-                    wait(page)
-                    page.screenshot(path=str(out / f"{name}-{lang}.png"), full_page=True)
-                # a draft application, opened with its code
-                page.goto(f"{url}/application?lang={lang}")
-                wait(page)
-                page.locator("[data-testid=stMain] input[type=text]").first.fill("DEMA-0000-0003")
-                page.locator("[data-testid=stBaseButton-primaryFormSubmit]").first.click()
-                wait(page)
-                page.screenshot(path=str(out / f"application_question-{lang}.png"), full_page=True)
-                page.goto(f"{url}/officer_queue?lang={lang}")
-                wait(page)
-                page.screenshot(path=str(out / f"officer_login-{lang}.png"), full_page=True)
-                page.locator("[data-testid=stMain] input[type=text]").first.fill("admin")
-                page.locator("input[type=password]").first.fill("screenshot password")
-                page.locator("[data-testid=stBaseButton-primaryFormSubmit]").first.click()
-                wait(page)
-                page.screenshot(path=str(out / f"officer_queue-{lang}.png"), full_page=True)
-                for path in ("officer_review", "officer_catalogue", "officer_admin"):
-                    # follow the menu: a new page load would be a new session, logged out
-                    page.locator(f"[data-testid=stSidebar] a[href*='{path}']").first.click()
-                    wait(page)
-                    page.screenshot(path=str(out / f"{path}-{lang}.png"), full_page=True)
-                page.close()
+            for size, viewport, mobile in (("desktop", {"width": 1280, "height": 900}, False),
+                                           ("phone", {"width": 390, "height": 844}, True)):
+                for lang in ("nl", "ar"):
+                    context = browser.new_context(viewport=viewport, is_mobile=mobile, has_touch=mobile)
+                    page = context.new_page()
+                    page.set_default_timeout(60_000)
+                    shoot(page, url, lang, lambda name: out / f"{name}-{lang}-{size}.png")
+                    context.close()
             browser.close()
     finally:
         server.terminate()
