@@ -4,7 +4,6 @@ import streamlit as st
 
 import ui
 import ui.alerts
-import ui.shell
 from ui import menu
 from steunwijzer.i18n import N_
 
@@ -20,7 +19,6 @@ DOORS = (
      N_("You got money? Tell us in a few sentences what you did.")),
 )
 
-ui.shell.language_buttons(ctx)
 ui.alerts.handle_link(ctx)  # ?alert=confirm|stop|seen&token=… from a fund-alert mail
 st.title("Steunwijzer")
 st.markdown("### " + _("Money for your group's plan: find it, ask for it, and tell how it went."))

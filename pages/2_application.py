@@ -7,7 +7,7 @@ from steunwijzer import applications, documents, forms, funds, workflow
 from steunwijzer.i18n import N_
 from steunwijzer.models import pick
 from steunwijzer.workflow import Action
-from ui import answer, conversation, decision, menu, session, voice
+from ui import answer, browser, conversation, decision, menu, session, voice
 from ui.downloads import docx_button
 from ui.finder import PROFILE_KEY, START_FUND_KEY
 from ui.text import md
@@ -51,16 +51,23 @@ def start_screen() -> None:
 
 
 def code_notice() -> None:
+    """A new code must be acknowledged before the first question; after that it stays one tap
+    away on every screen of the draft ("Show my code") for as long as this browser session lasts."""
     code = st.session_state.get(session.NEW_CODE_KEY)
     if not code:
+        return
+    if st.session_state.get(session.CODE_SEEN_KEY):
+        with st.expander(_("Show my code"), icon=":material/key:"):
+            st.code(code, language=None)
         return
     with st.container(border=True):
         st.markdown(_("**Your code is:**"))
         st.code(code, language=None)
         st.write(_("Write this code down or take a photo of it. With this code you can come back later. We cannot show it again."))
         if st.checkbox(_("I have written down my code")):
-            st.session_state.pop(session.NEW_CODE_KEY, None)
+            st.session_state[session.CODE_SEEN_KEY] = True
             st.rerun()
+    st.stop()  # the questions come after the code is safe
 
 
 def wizard(app, fund, questions) -> None:
@@ -79,11 +86,12 @@ def wizard(app, fund, questions) -> None:
     st.progress(step / len(questions), text=_("Question {n} of {total}").format(n=step + 1, total=len(questions)))
     answer.question_header(ctx, question)
     answer.answer_input(ctx, app, question)
+    browser.save_while_typing()
     back, nxt = st.columns(2)
-    if back.button(_("Back"), icon=":material/arrow_back:", disabled=step == 0, use_container_width=True):
+    if back.button(_("Back"), icon=ctx.back_icon, disabled=step == 0, use_container_width=True):
         st.session_state[STEP] = step - 1
         st.rerun()
-    if nxt.button(_("Save and go on"), type="primary", icon=":material/arrow_forward:", use_container_width=True):
+    if nxt.button(_("Save and go on"), type="primary", icon=ctx.next_icon, use_container_width=True):
         following = questions[step + 1].id if step + 1 < len(questions) else None
         if ctx.attempt(lambda s: answer.give(ctx, s, app, question, next_question=following)):
             st.session_state[STEP] = step + 1
@@ -191,10 +199,11 @@ if app_id is None:
 with ctx.db.session() as s:
     application = applications.load(s, app_id)
     fund = funds.get_fund(s, application.fund_id)
-if st.sidebar.button(_("Close this application"), icon=":material/logout:"):
-    session.close_application()
-    st.rerun()
 if workflow.may(application, Action.edit, "group"):
     wizard(application, fund, forms.application_form(fund).questions_for(application.route))
 else:
     after_submit(application, fund)
+st.divider()
+if st.button(_("Stop now, continue later"), icon=":material/logout:", key="stop_for_now"):  # on the page: a phone's sidebar is closed
+    session.close_application()
+    st.rerun()

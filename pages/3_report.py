@@ -8,7 +8,7 @@ from steunwijzer.i18n import N_
 from steunwijzer.labels import TIER_LABELS
 from steunwijzer.models import Outcome
 from steunwijzer.workflow import Action
-from ui import answer, session
+from ui import answer, browser, session
 from ui.downloads import docx_button
 from ui.text import md
 
@@ -51,6 +51,7 @@ for question in form.questions:
     with st.container(border=True):
         answer.question_header(ctx, question)
         answer.answer_input(ctx, app, question, form="report", voice_form="report")
+browser.save_while_typing()
 
 if st.button(_("Send my report"), type="primary", icon=":material/send:"):
     given = {q.id: answer.given(ctx, app, q, form="report") for q in form.questions}

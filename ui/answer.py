@@ -55,6 +55,10 @@ def question_header(ctx: PageContext, question: Question) -> None:
         st.write(_(question.help))
     if question.example:
         st.caption(_("For example: {example}").format(example=_(question.example)))
+    from ui import browser
+
+    spoken = " ".join(_(t) for t in (question.text, question.help) if t)
+    browser.read_aloud(ctx, spoken, key=f"read_{question.id}")
 
 
 # ---- the use case, from the page's side ------------------------------------------------------

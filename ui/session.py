@@ -9,6 +9,7 @@ import streamlit as st
 # The session keys the pages share (one place for each).
 APPLICATION_KEY = "application_id"   # the group's open application
 NEW_CODE_KEY = "new_code"            # a fresh resume code, shown until the group says it wrote it down
+CODE_SEEN_KEY = "new_code_seen"      # …after which it stays behind "Show my code" for this session
 STEP_KEY = "step"                    # the wizard's screen
 REVIEW_KEY = "review_id"             # the application an officer has open
 
@@ -27,7 +28,7 @@ def open_application(application_id: int, code: str | None = None) -> None:
 
 
 def close_application() -> None:
-    for k in [k for k in st.session_state if k.startswith("ans_") or k in (APPLICATION_KEY, NEW_CODE_KEY, STEP_KEY)]:
+    for k in [k for k in st.session_state if k.startswith("ans_") or k in (APPLICATION_KEY, NEW_CODE_KEY, CODE_SEEN_KEY, STEP_KEY)]:
         del st.session_state[k]
 
 

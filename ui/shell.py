@@ -36,6 +36,13 @@ BASE_CSS = """
 <style>
 .stMain textarea, .stMain input, .stMain [data-testid="stMarkdownContainer"] p { unicode-bidi: plaintext; }
 [data-testid="stCaptionContainer"] { color: #4b5058 !important; opacity: 1 !important; }
+/* "Press Enter to apply" is English and not needed: answers are saved while typing. */
+[data-testid="InputInstructions"] { display: none; }
+/* Big enough to tap (WCAG 2.5.5: 44 × 44 px): buttons, the recorder's button, the language buttons, the menu toggle. */
+.stMain button, [data-testid="stSidebar"] button, [data-testid="stAudioInput"] button,
+[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapseButton"] button { min-height: 44px; min-width: 44px; }
+[data-testid="stAudioInput"] button svg { width: 28px; height: 28px; }
+[data-testid="stPageLink-NavLink"] { min-height: 44px; align-items: center; }
 </style>
 """
 
@@ -44,6 +51,8 @@ RTL_CSS = """
 .stMain, [data-testid="stSidebar"] { direction: rtl; }
 .stMain p, .stMain h1, .stMain h2, .stMain h3, .stMain label, .stMain li,
 [data-testid="stSidebar"] p, [data-testid="stSidebar"] label, [data-testid="stSidebar"] span { text-align: right; }
+/* the progress bar fills from the right */
+.stMain [data-testid="stProgress"] [role="progressbar"] { transform: scaleX(-1); }
 </style>
 """
 
@@ -61,6 +70,15 @@ class PageContext:
     @property
     def rtl(self) -> bool:
         return i18n.is_rtl(self.locale)
+
+    @property
+    def back_icon(self) -> str:
+        """Arrows point the way the page reads: mirrored right to left."""
+        return ":material/arrow_forward:" if self.rtl else ":material/arrow_back:"
+
+    @property
+    def next_icon(self) -> str:
+        return ":material/arrow_back:" if self.rtl else ":material/arrow_forward:"
 
     def money(self, amount: Decimal | int | None) -> str:
         return i18n.format_money(amount, self.locale)
@@ -241,6 +259,10 @@ def page_setup(title: str, role: str | None = None, layout: str = "centered") ->
     ctx = PageContext(locale=locale, gettext=gettext, db=resources.database(), settings=settings,
                       officer=current_officer(settings))
     _sidebar(ctx)
+    if st.query_params.get("lang") != locale:
+        st.query_params["lang"] = locale  # a reload keeps the language
+    if role is None:
+        language_buttons(ctx)  # on every volunteer page: on a phone the sidebar is closed
     resources.freeze_after_startup()
     if role is not None and ctx.officer is None:
         _login_form(ctx)

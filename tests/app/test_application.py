@@ -77,6 +77,9 @@ def test_typed_journey_with_resume(locale):
     button(at, "Start", locale).click().run()
     code = at.session_state["new_code"]
     assert code and any(code in c.value for c in at.code)
+    assert not at.text_area and not at.text_input, "the first question comes after the code is acknowledged"
+    [c for c in at.checkbox if c.label == gettext_for(locale)("I have written down my code")][0].check().run()
+    assert any(code in c.value for c in at.code), "the code stays behind 'Show my code'"
 
     # answer the first four questions, then "close the tab"
     for expected in SCREENS[:4]:
@@ -113,6 +116,7 @@ def test_typed_journey_with_resume(locale):
 def test_invalid_iban_is_refused_and_nothing_saved(tmp_path):
     at = new_session("nl")
     button(at, "Start", "nl").click().run()
+    at.checkbox[0].check().run()
     app_id = at.session_state["application_id"]
     at.session_state["step"] = SCREENS.index("bank")
     at.run()

@@ -35,6 +35,7 @@ def start(route: str) -> AppTest:
     at.run()
     at.radio[0].set_value(route)
     [b for b in at.button if b.label == nl("Start")][0].click().run()
+    [c for c in at.checkbox if c.label == nl("I have written down my code")][0].check().run()
     return at
 
 

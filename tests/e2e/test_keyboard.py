@@ -39,10 +39,11 @@ def test_whole_application_with_the_keyboard_alone(page, server):
     wait_idle(page)
     tab_to(page, nl("Start"))
     page.keyboard.press("Enter")
-    page.get_by_text(nl("Question {n} of {total}").format(n=1, total=11)).wait_for()
+    page.get_by_text(nl("I have written down my code")).wait_for()  # the code comes first
     wait_idle(page)
     tab_to(page, nl("I have written down my code"))
     page.keyboard.press("Space")
+    page.get_by_text(nl("Question {n} of {total}").format(n=1, total=11)).wait_for()
     wait_idle(page)
     texts = [("What is the name of your group?", "Buurtkoks"), ("Who are you, and who do you help?", "Buren die samen koken."),
              ("What do you want to do?", "Samen koken."), ("Why is this important?", "Minder eenzaam."),

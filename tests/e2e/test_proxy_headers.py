@@ -39,6 +39,8 @@ def test_the_app_works_under_the_security_headers(browser, proxy):
         assert response.headers["x-content-type-options"] == "nosniff"
         wait_idle(page)
         page.get_by_role("button", name="Start").click()
+        wait_idle(page)
+        page.get_by_text("I have written down my code").click()
         page.get_by_text("What is the name of your group?").first.wait_for()
         wait_idle(page)
         page.get_by_test_id("stAudioInput").wait_for()  # the recorder (microphone=(self))

@@ -1,0 +1,30 @@
+"""What only the browser can do: read a text aloud with its own voices, and save a typed answer
+during a pause in typing. One small component of our own (`ui/browser_helper/`: plain HTML and
+JavaScript, served from the app's origin, so the Content-Security-Policy allows it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit.components.v1 as components
+
+from steunwijzer import i18n
+from ui.shell import PageContext
+
+_helper = components.declare_component("steunwijzer_browser", path=str(Path(__file__).resolve().parent / "browser_helper"))
+
+
+def read_aloud(ctx: PageContext, text: str, key: str) -> None:
+    """A button that reads `text` in the page's language; where the browser has no voice for it,
+    the button says so instead of staying silent."""
+    _ = ctx.gettext
+    _helper(mode="speak", text=text, lang=ctx.locale, ui_lang=ctx.locale, rtl=ctx.rtl, label=_("Read aloud"),
+            no_voice=_("This phone or computer has no voice for {language}.").format(
+                language=i18n.language_name(ctx.locale, ctx.locale)),
+            key=key, default=None)
+
+
+def save_while_typing() -> None:
+    """Once per page: answers are committed after a short pause in typing, not only when the
+    field is left (a reload or a closed tab then loses at most the last second)."""
+    _helper(mode="autosave", key="_autosave", default=None)
