@@ -8,7 +8,7 @@ from steunwijzer.i18n import N_
 from steunwijzer.models import pick
 from steunwijzer.workflow import Action
 from ui import answer, browser, conversation, decision, menu, session, voice
-from ui.downloads import docx_button
+from ui.downloads import APPLICATION_FILE, docx_button
 from ui.finder import PROFILE_KEY, START_FUND_KEY
 from ui.text import md
 from steunwijzer.matching import catalogue_text
@@ -129,7 +129,7 @@ def review_screen(app, fund, questions) -> None:
 
 
 def download_button(app, fund) -> None:
-    docx_button(_("Download as Word file"), file_name=f"aanvraag-{app.id}.docx", key="application_docx",
+    docx_button(_("Download as Word file"), file_name=_(APPLICATION_FILE).format(number=app.id), key="application_docx",
                 build=lambda: documents.application_docx(app, forms.application_form(fund), fund, locale=ctx.locale,
                                                          municipality=ctx.settings.municipality))
 

@@ -9,7 +9,7 @@ from steunwijzer.labels import TIER_LABELS
 from steunwijzer.models import Outcome
 from steunwijzer.workflow import Action
 from ui import answer, browser, session
-from ui.downloads import docx_button
+from ui.downloads import REPORT_FILE, docx_button
 from ui.text import md
 
 ctx = ui.page_setup(N_("Tell how it went"))
@@ -38,7 +38,7 @@ def report_file() -> bytes:
 
 if not workflow.may(app, Action.report, "group"):
     st.success(_("Thank you for telling us how it went."))
-    docx_button(_("Download my report as Word file"), build=report_file, file_name=f"verslag-{app.id}.docx", key="report_docx")
+    docx_button(_("Download my report as Word file"), build=report_file, file_name=_(REPORT_FILE).format(number=app.id), key="report_docx")
     st.stop()
 
 form = reports.report_form(report.tier)

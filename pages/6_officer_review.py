@@ -73,7 +73,7 @@ with tab_answers:
         st.markdown(answer.show_answer(ctx, given, question))
         if given and given.audio_id:
             play(given.audio_id, given.language)
-    ui.downloads.docx_button(_("Download the application as Word file"), file_name=f"aanvraag-{app.id}.docx",
+    ui.downloads.docx_button(_("Download the application as Word file"), file_name=_(ui.downloads.APPLICATION_FILE).format(number=app.id),
                              build=lambda: documents.application_docx(app, form, fund, locale=ctx.locale,
                                                                       municipality=ctx.settings.municipality))
 
@@ -204,7 +204,7 @@ with tab_report:
                 told.markdown(f"*{_(question.text)}*  \n" + answer.show_answer(ctx, given, question))
         if photos:
             st.image([p.data for p in photos], width=160)
-        ui.downloads.docx_button(_("Download the report as Word file"), file_name=f"verslag-{app.id}.docx", key="report_docx",
+        ui.downloads.docx_button(_("Download the report as Word file"), file_name=_(ui.downloads.REPORT_FILE).format(number=app.id), key="report_docx",
                                  build=report_file)
         if workflow.may(app, Action.approve_report, "officer"):
             if st.button(_("Approve the report and close the grant"), type="primary", icon=":material/verified:"):

@@ -596,7 +596,7 @@ def report_docx(application: Application, report_form: Form | None, fund: Fund, 
         w.table(["", _("Plan"), _("What happened")], rows)
 
     lines = _spending_lines(application)
-    if lines:
+    if any(line.spent is not None for line in lines):  # a report that asked nothing about spending claims nothing
         w.heading(_("Spending"))
         planned_total = budget_total(lines)
         spent_total = sum((line.spent or Decimal("0") for line in lines), Decimal("0.00"))

@@ -9,7 +9,7 @@ import streamlit as st
 from steunwijzer import i18n, letters
 from steunwijzer.labels import PAYMENT_LABELS, TIER_LABELS
 from steunwijzer.models import Application, Decision, Outcome
-from ui.downloads import docx_button
+from ui.downloads import LETTER_FILE, docx_button
 from ui.shell import PageContext
 from ui.text import md
 
@@ -59,4 +59,4 @@ def letter_buttons(ctx: PageContext, app: Application, locales: list[str]) -> No
 
         language = i18n.language_name(locale, ctx.locale)
         label = (_("Official decision letter ({language})") if locale == "nl" else _("Decision letter ({language})")).format(language=language)
-        docx_button(label, build=stored, file_name=f"besluit-{app.id}-{locale}.docx", key=f"letter_{locale}")
+        docx_button(label, build=stored, file_name=_(LETTER_FILE).format(number=app.id, language=locale), key=f"letter_{locale}")

@@ -6,6 +6,13 @@ from typing import Callable
 
 import streamlit as st
 
+from steunwijzer.i18n import N_
+
+# File names in the reader's language ("aanvraag-12.docx", "application-12.docx", …).
+APPLICATION_FILE = N_("application-{number}.docx")
+REPORT_FILE = N_("report-{number}.docx")
+LETTER_FILE = N_("decision-{number}-{language}.docx")
+
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 

@@ -38,6 +38,8 @@ BASE_CSS = """
 [data-testid="stCaptionContainer"] { color: #4b5058 !important; opacity: 1 !important; }
 /* "Press Enter to apply" is English and not needed: answers are saved while typing. */
 [data-testid="InputInstructions"] { display: none; }
+/* Streamlit's upload box says "Drag and drop file here · Limit … per file" in English; a translated line sits under it. */
+[data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
 /* Big enough to tap (WCAG 2.5.5: 44 × 44 px): buttons, the recorder's button, the language buttons, the menu toggle. */
 .stMain button, [data-testid="stSidebar"] button, [data-testid="stAudioInput"] button,
 [data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapseButton"] button { min-height: 44px; min-width: 44px; }

@@ -141,3 +141,21 @@ def record_with_fake_microphone(page, heard_text: str) -> None:
     recorder.get_by_role("button", name=re.compile("stop", re.I)).click()
     page.get_by_text(heard_text).first.wait_for(timeout=180_000)
     wait_idle(page)
+
+
+# Streamlit's own English texts that must not be seen; what stays English is listed in the README.
+STREAMLIT_ENGLISH = ("Press Enter", "Drag and drop", "per file", "An error has occurred", "Browse files")
+
+
+def english_left(page, lang: str) -> list[str]:
+    """Our English message ids and Streamlit's English hints that a page in `lang` still shows."""
+    from babel.messages.pofile import read_po
+
+    from steunwijzer.i18n import gettext_for
+
+    _ = gettext_for(lang)
+    with open(ROOT / "locales" / "messages.pot", "rb") as fh:
+        msgids = [m.id for m in read_po(fh) if isinstance(m.id, str) and len(m.id) >= 15 and "{" not in m.id]
+    visible = page.locator("body").inner_text()
+    ours = [m for m in msgids if _(m) != m and m in visible]
+    return ours + [s for s in STREAMLIT_ENGLISH if s in visible]

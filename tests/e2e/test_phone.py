@@ -6,7 +6,7 @@ import re
 import pytest
 
 from steunwijzer.i18n import gettext_for
-from tests.e2e.conftest import shot, wait_idle
+from tests.e2e.conftest import english_left, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -76,6 +76,10 @@ def test_phone_read_aloud_and_saved_while_typing(browser, server, lang):
     wait_idle(page)
     assert page.get_by_label(_("Your answer"), exact=True).input_value() == "Buurtgroep Telefoon"
     shot(page, f"phone-resumed-{lang}")
+    assert not english_left(page, lang), english_left(page, lang)
+    page.goto(f"{server['url']}/find_funding?lang={lang}")   # the finder too
+    wait_idle(page)
+    assert not english_left(page, lang), english_left(page, lang)
     context.close()
 
 
