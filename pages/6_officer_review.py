@@ -6,7 +6,7 @@ import ui
 import ui.downloads
 from datetime import date
 
-from steunwijzer import accountability, applications, documents, forms, funds, i18n, reports, review
+from steunwijzer import accountability, applications, audit, documents, forms, funds, i18n, reports, review
 from steunwijzer.errors import SteunwijzerError
 from steunwijzer.i18n import N_
 from steunwijzer.models import Decision, Status
@@ -25,11 +25,17 @@ if not app_id:
     st.info(_("Choose an application in the list of applications."))
     st.stop()
 
+# One audit line per opening (arriving on this page or choosing another number), not per rerun.
+first_look = ctx.arrived or st.session_state.get("_viewed_id") != app_id
+st.session_state["_viewed_id"] = app_id
 try:
     with ctx.db.session() as s:
-        app = review.open_application(s, officer, app_id)
+        app = review.open_application(s, officer, app_id, record_view=first_look)
         fund = funds.get_fund(s, app.fund_id)
 except SteunwijzerError as exc:
+    if first_look:
+        with ctx.db.session() as s:
+            audit.record(s, officer.username, "application.refused", application_id=app_id)
     ctx.error(exc)
     st.stop()
 
@@ -72,8 +78,10 @@ with tab_answers:
         if given and given.audio_id:
             play(given.audio_id, given.language)
     ui.downloads.docx_button(_("Download the application as Word file"), file_name=f"aanvraag-{app.id}.docx",
-                             build=lambda: documents.application_docx(app, form, fund, locale=ctx.locale,
-                                                                      municipality=ctx.settings.municipality))
+                             build=ui.downloads.officer_download(
+                                 ctx, lambda: documents.application_docx(app, form, fund, locale=ctx.locale,
+                                                                         municipality=ctx.settings.municipality),
+                                 "application.download", app.id, document="application"))
 
 with tab_talk:
     templates = review.common_questions()
@@ -102,8 +110,10 @@ def letters(decision: Decision) -> None:
     for locale in dict.fromkeys([app.locale, "nl"]):
         ui.downloads.docx_button(
             _("Decision letter ({language})").format(language=i18n.language_name(locale, ctx.locale)),
-            build=lambda loc=locale: documents.decision_letter_docx(app, fund, decision, loc, ctx.settings.municipality,
-                                                                     suggestions=suggestions if decision.outcome == "refuse" else []),
+            build=ui.downloads.officer_download(
+                ctx, lambda loc=locale: documents.decision_letter_docx(app, fund, decision, loc, ctx.settings.municipality,
+                                                                        suggestions=suggestions if decision.outcome == "refuse" else []),
+                "application.download", app.id, document="letter", locale=locale),
             file_name=f"besluit-{app.id}-{locale}.docx", key=f"letter_{locale}")
 
 
@@ -188,7 +198,9 @@ with tab_report:
         if photos:
             st.image([p.data for p in photos], width=160)
         ui.downloads.docx_button(_("Download the report as Word file"), file_name=f"verslag-{app.id}.docx", key="report_docx",
-                                 build=lambda: documents.report_docx(app, report_form, fund, ctx.locale, [(p.data, p.mime) for p in photos]))
+                                 build=ui.downloads.officer_download(
+                                     ctx, lambda: documents.report_docx(app, report_form, fund, ctx.locale, [(p.data, p.mime) for p in photos]),
+                                     "application.download", app.id, document="report"))
         if app.status == Status.report_submitted:
             if st.button(_("Approve the report and close the grant"), type="primary", icon=":material/verified:"):
                 with ctx.db.session() as s:

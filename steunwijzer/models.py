@@ -271,3 +271,6 @@ class Officer(BaseModel):
     username: str = Field(pattern=r"^[A-Za-z0-9._@-]{2,64}$")
     is_admin: bool = False
     fund_ids: list[str] = Field(default_factory=list)  # empty: all in-app funds
+    active: bool = True
+    full_name: str | None = Field(None, max_length=200)   # for signed letters
+    job_title: str | None = Field(None, max_length=200)

@@ -7,26 +7,34 @@ who is not logged in. A page opened directly by its URL runs this too, so it is 
 
 from __future__ import annotations
 
+import logging
+import secrets
 import time
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import Callable
 
 import streamlit as st
 
-from steunwijzer import auth, i18n
+from steunwijzer import audit, auth, i18n
 from steunwijzer.config import LOCALES, Settings
-from steunwijzer.errors import SteunwijzerError
+from steunwijzer.errors import SessionEnded, SteunwijzerError
 from steunwijzer.models import Officer
 from sqlalchemy.orm import Session
 
 from steunwijzer.store import Database
 from ui import menu, resources
+from ui.session import client_address
 
 LOCALE_KEY = "locale"
 OFFICER_KEY = "officer"
 OFFICER_SEEN_KEY = "officer_seen"
+OFFICER_SINCE_KEY = "officer_since"
+OFFICER_ALIVE_KEY = "_officer_alive"
+SESSION_ENDED_KEY = "_session_ended"
+PAGE_KEY = "_page_shown"
+_LOG = logging.getLogger("steunwijzer.ui")
 
 # Every paragraph and field takes its direction from its own first letter, so an Arabic answer
 # reads right-to-left on a Dutch page and a Dutch answer left-to-right on an Arabic page.
@@ -56,6 +64,7 @@ class PageContext:
     db: Database
     settings: Settings
     officer: Officer | None
+    arrived: bool = True  # the first run of this page since another page (or the login) was shown
 
     @property
     def rtl(self) -> bool:
@@ -83,6 +92,47 @@ class PageContext:
             self.error(exc)
             return False
         return True
+
+
+# ---- unexpected errors ---------------------------------------------------------------------
+# Streamlit 1.67 runs each page inside `exec_func_with_error_handling`, which hands an uncaught
+# exception to `handle_user_script_exception(ex, ctx.on_script_error)`: it logs the traceback,
+# calls the handler, and shows Streamlit's own exception box only when the handler does not
+# return True. That handler is the public `on_script_error` of `st.App(...)`; for a plain
+# `streamlit run app.py` the same field of the session's ScriptRunContext is None, so
+# page_setup sets it (once per session; it then also covers widget callbacks and fragments,
+# which run before or outside page_setup). Page code runs *after* page_setup, so a try/except
+# around it here could never catch its errors. `client.showErrorDetails = "none"` in
+# .streamlit/config.toml is the fallback should the handler itself fail.
+
+def _on_script_error(exc: Exception) -> bool:
+    """Show one translated sentence instead of a traceback, and log the traceback with a reference."""
+    reference = secrets.token_hex(4)
+    if isinstance(exc, SteunwijzerError):
+        _LOG.warning("refusal not handled by the page [%s]: %s", reference, exc, exc_info=exc)
+    else:
+        _LOG.error("unexpected error [%s]", reference, exc_info=exc)
+    try:
+        locale = st.session_state.get(LOCALE_KEY) or resources.settings().locale
+        gettext = i18n.gettext_for(locale)
+        if isinstance(exc, SteunwijzerError):
+            text = exc.translated(gettext)
+        else:
+            text = gettext("Something went wrong on our side, and it was not saved. What you saved before is safe. "
+                           "Please try again in a moment (reference {reference}).").format(reference=reference)
+        st.error(text, icon=":material/error:")
+    except Exception:  # never let the error page fail: Streamlit then shows its generic box
+        _LOG.exception("could not show the error message [%s]", reference)
+        return False
+    return True
+
+
+def install_error_handler() -> None:
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    run_ctx = get_script_run_ctx()
+    if run_ctx is not None and run_ctx.on_script_error is None:
+        run_ctx.on_script_error = _on_script_error
 
 
 def current_locale(settings: Settings) -> str:
@@ -155,8 +205,6 @@ def _officer_from_sso() -> Officer | None:
     try:
         with db.session() as s:
             officer = auth.get_officer(s, email)
-            from steunwijzer import audit
-
             audit.record(s, officer.username, "officer.login_sso")
     except SteunwijzerError:
         st.session_state["_sso_unknown"] = email
@@ -166,22 +214,73 @@ def _officer_from_sso() -> Officer | None:
     return officer
 
 
-def current_officer(settings: Settings) -> Officer | None:
+def _moment(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, timezone.utc).replace(tzinfo=None)
+
+
+def _start_officer_session(officer: Officer) -> None:
+    now = time.time()
+    st.session_state[OFFICER_KEY] = officer.model_dump()
+    st.session_state[OFFICER_SINCE_KEY] = now
+    st.session_state[OFFICER_SEEN_KEY] = now
+    # Download buttons build their file later, in another thread, where st.session_state cannot
+    # be read; they keep this dict and see `open` turn False when the session ends.
+    st.session_state[OFFICER_ALIVE_KEY] = {"open": True}
+
+
+def current_officer(settings: Settings, db: Database | None = None) -> Officer | None:
+    """The logged-in officer, read from the database on every rerun: only the username is kept
+    in the session, never the permissions. Ends the session when it has been idle too long,
+    is older than the absolute lifetime, or the account was disabled or removed."""
     data = st.session_state.get(OFFICER_KEY)
     if not data:
         return _officer_from_sso()
-    idle = time.time() - st.session_state.get(OFFICER_SEEN_KEY, 0)
-    if idle > settings.officer_session_minutes * 60:
-        logout()
-        st.session_state["_logged_out_idle"] = True
+    now = time.time()
+    if OFFICER_SINCE_KEY not in st.session_state:  # only a session seeded by a test or benchmark
+        st.session_state[OFFICER_SINCE_KEY] = now
+    st.session_state.setdefault(OFFICER_ALIVE_KEY, {"open": True})
+    try:
+        with (db or resources.database()).session() as s:
+            officer = auth.session_officer(
+                s, str(data.get("username", "")), _moment(st.session_state[OFFICER_SINCE_KEY]),
+                _moment(st.session_state.get(OFFICER_SEEN_KEY, 0)), _moment(now),
+                settings.officer_session_minutes, settings.officer_session_max_hours)
+    except SessionEnded as exc:
+        logout(reason=str(exc.params.get("reason", "ended")))
+        st.session_state[SESSION_ENDED_KEY] = exc
         return None
-    st.session_state[OFFICER_SEEN_KEY] = time.time()
-    return Officer.model_validate(data)
+    st.session_state[OFFICER_SEEN_KEY] = now
+    st.session_state[OFFICER_KEY] = officer.model_dump()
+    return officer
 
 
-def logout() -> None:
-    st.session_state.pop(OFFICER_KEY, None)
+def session_snapshot() -> dict:
+    """What a download button needs to check the session again when it is clicked."""
+    return {"username": (st.session_state.get(OFFICER_KEY) or {}).get("username"),
+            "since": st.session_state.get(OFFICER_SINCE_KEY, 0.0),
+            "seen": st.session_state.get(OFFICER_SEEN_KEY, 0.0),
+            "alive": st.session_state.get(OFFICER_ALIVE_KEY, {"open": False})}
+
+
+def check_snapshot(snapshot: dict, db: Database, settings: Settings) -> Officer:
+    """Raise SessionEnded unless the session of `snapshot` may still act (used off the script thread)."""
+    if not snapshot["alive"].get("open") or not snapshot["username"]:
+        raise SessionEnded("Your session has ended. Please log in again.")
+    with db.session() as s:
+        return auth.session_officer(s, snapshot["username"], _moment(snapshot["since"]), _moment(snapshot["seen"]),
+                                    _moment(time.time()), settings.officer_session_minutes, settings.officer_session_max_hours)
+
+
+def logout(reason: str = "button") -> None:
+    data = st.session_state.pop(OFFICER_KEY, None)
     st.session_state.pop(OFFICER_SEEN_KEY, None)
+    st.session_state.pop(OFFICER_SINCE_KEY, None)
+    alive = st.session_state.pop(OFFICER_ALIVE_KEY, None)
+    if alive is not None:
+        alive["open"] = False
+    if data and data.get("username"):
+        with resources.database().session() as s:
+            audit.record(s, data["username"], "officer.logout", reason=reason)
     if sso_configured() and st.user.get("is_logged_in"):
         st.logout()
 
@@ -189,8 +288,9 @@ def logout() -> None:
 def _login_form(ctx: PageContext) -> None:
     _ = ctx.gettext
     st.header(_("Log in for officers"))
-    if st.session_state.pop("_logged_out_idle", False):
-        st.info(_("You were logged out because you were inactive for a while."))
+    ended = st.session_state.pop(SESSION_ENDED_KEY, None)
+    if ended is not None:
+        st.info(ended.translated(_))
     if sso_configured():
         unknown = st.session_state.pop("_sso_unknown", None)
         if unknown is not None:
@@ -204,12 +304,11 @@ def _login_form(ctx: PageContext) -> None:
     if submitted:
         try:
             with ctx.db.session() as s:
-                officer = auth.login(s, username, password)
+                officer = auth.login(s, username, password, client_address())
         except SteunwijzerError as exc:
             ctx.error(exc)
         else:
-            st.session_state[OFFICER_KEY] = officer.model_dump()
-            st.session_state[OFFICER_SEEN_KEY] = time.time()
+            _start_officer_session(officer)
             st.rerun()
 
 
@@ -227,7 +326,7 @@ def _sidebar(ctx: PageContext) -> None:
         else:
             st.caption(_("Logged in as {name}").format(name=ctx.officer.username))
             if st.button(_("Log out"), key="_logout"):
-                logout()
+                logout(reason="button")
                 st.rerun()
 
 
@@ -236,15 +335,21 @@ def page_setup(title: str, role: str | None = None, layout: str = "centered") ->
     settings = resources.settings()
     locale = current_locale(settings)
     gettext = i18n.gettext_for(locale)
+    install_error_handler()
     st.set_page_config(page_title=f"{gettext(title)} · Steunwijzer", page_icon=":material/explore:", layout=layout)
     st.html(BASE_CSS + (RTL_CSS if i18n.is_rtl(locale) else ""))
     ctx = PageContext(locale=locale, gettext=gettext, db=resources.database(), settings=settings,
-                      officer=current_officer(settings))
+                      officer=current_officer(settings, resources.database()))
     _sidebar(ctx)
     if role is not None and ctx.officer is None:
+        st.session_state.pop(PAGE_KEY, None)
         _login_form(ctx)
         st.stop()
     if role == "admin" and ctx.officer is not None and not ctx.officer.is_admin:
+        with ctx.db.session() as s:
+            audit.record(s, ctx.officer.username, "page.refused", page=title)
         st.error(gettext("Only administrators can open this page."))
         st.stop()
+    ctx.arrived = st.session_state.get(PAGE_KEY) != title
+    st.session_state[PAGE_KEY] = title
     return ctx
