@@ -87,7 +87,7 @@ with tab_audit:
         st.session_state["_audit_page_seen"] = page
         entries = audit.entries(s, limit=200, offset=(page - 1) * 200)
     rows = [{_("When"): ctx.moment(e.at), _("Who"): e.actor, _("What"): e.action,
-             _("Application"): e.application_id or "", _("Details"): ", ".join(f"{k}={v}" for k, v in e.detail.items())}
+             _("Application"): str(e.application_id or ""), _("Details"): ", ".join(f"{k}={v}" for k, v in e.detail.items())}
             for e in entries]
     st.dataframe(rows, hide_index=True, use_container_width=True)
 

@@ -7,8 +7,6 @@ who is not logged in. A page opened directly by its URL runs this too, so it is 
 
 from __future__ import annotations
 
-import logging
-import secrets
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -24,7 +22,7 @@ from steunwijzer.models import Officer
 from sqlalchemy.orm import Session
 
 from steunwijzer.store import Database
-from ui import menu, resources
+from ui import errors, menu, resources
 from ui.session import client_address
 
 LOCALE_KEY = "locale"
@@ -34,7 +32,6 @@ OFFICER_SINCE_KEY = "officer_since"
 OFFICER_ALIVE_KEY = "_officer_alive"
 SESSION_ENDED_KEY = "_session_ended"
 PAGE_KEY = "_page_shown"
-_LOG = logging.getLogger("steunwijzer.ui")
 
 # Every paragraph and field takes its direction from its own first letter, so an Arabic answer
 # reads right-to-left on a Dutch page and a Dutch answer left-to-right on an Arabic page.
@@ -92,47 +89,6 @@ class PageContext:
             self.error(exc)
             return False
         return True
-
-
-# ---- unexpected errors ---------------------------------------------------------------------
-# Streamlit 1.67 runs each page inside `exec_func_with_error_handling`, which hands an uncaught
-# exception to `handle_user_script_exception(ex, ctx.on_script_error)`: it logs the traceback,
-# calls the handler, and shows Streamlit's own exception box only when the handler does not
-# return True. That handler is the public `on_script_error` of `st.App(...)`; for a plain
-# `streamlit run app.py` the same field of the session's ScriptRunContext is None, so
-# page_setup sets it (once per session; it then also covers widget callbacks and fragments,
-# which run before or outside page_setup). Page code runs *after* page_setup, so a try/except
-# around it here could never catch its errors. `client.showErrorDetails = "none"` in
-# .streamlit/config.toml is the fallback should the handler itself fail.
-
-def _on_script_error(exc: Exception) -> bool:
-    """Show one translated sentence instead of a traceback, and log the traceback with a reference."""
-    reference = secrets.token_hex(4)
-    if isinstance(exc, SteunwijzerError):
-        _LOG.warning("refusal not handled by the page [%s]: %s", reference, exc, exc_info=exc)
-    else:
-        _LOG.error("unexpected error [%s]", reference, exc_info=exc)
-    try:
-        locale = st.session_state.get(LOCALE_KEY) or resources.settings().locale
-        gettext = i18n.gettext_for(locale)
-        if isinstance(exc, SteunwijzerError):
-            text = exc.translated(gettext)
-        else:
-            text = gettext("Something went wrong on our side, and it was not saved. What you saved before is safe. "
-                           "Please try again in a moment (reference {reference}).").format(reference=reference)
-        st.error(text, icon=":material/error:")
-    except Exception:  # never let the error page fail: Streamlit then shows its generic box
-        _LOG.exception("could not show the error message [%s]", reference)
-        return False
-    return True
-
-
-def install_error_handler() -> None:
-    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
-
-    run_ctx = get_script_run_ctx()
-    if run_ctx is not None and run_ctx.on_script_error is None:
-        run_ctx.on_script_error = _on_script_error
 
 
 def current_locale(settings: Settings) -> str:
@@ -335,7 +291,7 @@ def page_setup(title: str, role: str | None = None, layout: str = "centered") ->
     settings = resources.settings()
     locale = current_locale(settings)
     gettext = i18n.gettext_for(locale)
-    install_error_handler()
+    errors.install()
     st.set_page_config(page_title=f"{gettext(title)} · Steunwijzer", page_icon=":material/explore:", layout=layout)
     st.html(BASE_CSS + (RTL_CSS if i18n.is_rtl(locale) else ""))
     ctx = PageContext(locale=locale, gettext=gettext, db=resources.database(), settings=settings,
