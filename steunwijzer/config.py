@@ -53,6 +53,8 @@ class Settings(BaseSettings):
                 create_private_file(path, secrets.token_hex(32).encode())
             except FileExistsError:
                 pass  # another process wrote it a moment ago: use theirs
+        elif path.stat().st_mode & 0o077:
+            os.chmod(path, 0o600)  # an older install wrote it readable for everyone
         return path.read_text().strip().encode()
 
 
