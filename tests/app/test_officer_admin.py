@@ -7,11 +7,10 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from steunwijzer import auth, funds
-from steunwijzer.config import get_settings
+from steunwijzer import auth
 from steunwijzer.i18n import gettext_for
-from steunwijzer.store import AuditRow, Database
-from tests.security.conftest import log_in
+from steunwijzer.store import AuditRow
+from tests.security.conftest import app_database, log_in
 
 nl = gettext_for("nl")
 PAGE = "pages/8_officer_admin.py"
@@ -19,19 +18,14 @@ PASSWORD = "a long enough password"
 
 
 @pytest.fixture(scope="module")
-def db():
-    database = Database(get_settings().sqlalchemy_url)
-    database.migrate()
-    with database.session() as s:
-        funds.save_funds(s, funds.demo_catalogue())
-    yield database
-    database.dispose()
+def app_db():
+    yield from app_database()
 
 
 @pytest.fixture
-def people(db):
+def people(app_db):
     admin, officer = f"adm-{uuid.uuid4().hex[:8]}", f"off-{uuid.uuid4().hex[:8]}"
-    with db.session() as s:
+    with app_db.session() as s:
         auth.add_officer(s, admin, PASSWORD, is_admin=True)
         auth.add_officer(s, officer, PASSWORD)
     return admin, officer
@@ -53,7 +47,7 @@ def audit_lines(db, actor):
         return [(r.action, r.detail.get("officer")) for r in s.scalars(select(AuditRow).where(AuditRow.actor == actor))]
 
 
-def test_change_role_funds_name_and_title(db, people):
+def test_change_role_funds_name_and_title(app_db, people):
     admin, officer = people
     at = choose(log_in(PAGE, admin), officer)
     form = [t for t in at.text_input if t.label == nl("Full name")][0]
@@ -62,29 +56,29 @@ def test_change_role_funds_name_and_title(db, people):
     [c for c in at.checkbox if c.label == nl("Administrator")][0].check()
     [m for m in at.multiselect if m.label == nl("Funds (empty: all funds)")][0].select("initiatievenfonds-voorbeeld")
     submit(at, "Save the changes")
-    with db.session() as s:
+    with app_db.session() as s:
         o = auth.get_officer_any(s, officer)
     assert (o.full_name, o.job_title, o.is_admin, o.fund_ids) == ("Ole Jansen", "Subsidieadviseur", True, ["initiatievenfonds-voorbeeld"])
-    assert ("officer.change", officer) in audit_lines(db, admin)
+    assert ("officer.change", officer) in audit_lines(app_db, admin)
 
 
-def test_disable_and_enable(db, people):
+def test_disable_and_enable(app_db, people):
     admin, officer = people
     at = choose(log_in(PAGE, admin), officer)
     [c for c in at.checkbox if c.label == nl("Account active (can log in)")][0].uncheck()
     submit(at, "Save the changes")
-    with db.session() as s:
+    with app_db.session() as s:
         assert not auth.get_officer_any(s, officer).active
     assert log_in("pages/5_officer_queue.py", officer).error[0].value == nl("Username or password is not correct.")
     at = choose(at, officer)
     [c for c in at.checkbox if c.label == nl("Account active (can log in)")][0].check()
     submit(at, "Save the changes")
-    assert [a for a, who in audit_lines(db, admin) if who == officer][-2:] == ["officer.disable", "officer.enable"]
+    assert [a for a, who in audit_lines(app_db, admin) if who == officer][-2:] == ["officer.disable", "officer.enable"]
 
 
-def test_the_last_administrator_cannot_switch_herself_off(db, people):
+def test_the_last_administrator_cannot_switch_herself_off(app_db, people):
     admin, _ = people
-    with db.session() as s:  # leave exactly one active administrator: this one
+    with app_db.session() as s:  # leave exactly one active administrator: this one
         for o in auth.list_officers(s):
             if o.is_admin and o.username != admin:
                 auth.set_active(s, o.username, False, actor="test")
@@ -93,16 +87,16 @@ def test_the_last_administrator_cannot_switch_herself_off(db, people):
         [c for c in at.checkbox if c.label == nl("Account active (can log in)")][0].uncheck()
         submit(at, "Save the changes")
         assert at.error[0].value == nl("The last active administrator cannot be disabled or lose the administrator role.")
-        with db.session() as s:
+        with app_db.session() as s:
             assert auth.get_officer_any(s, admin).active
     finally:
-        with db.session() as s:
+        with app_db.session() as s:
             for o in auth.list_officers(s, include_inactive=True):
                 if o.is_admin and not o.active:
                     auth.set_active(s, o.username, True, actor="test")
 
 
-def test_new_password_and_unlock(db, people):
+def test_new_password_and_unlock(app_db, people):
     admin, officer = people
     for _ in range(auth.LOGIN_FAILURES_ALLOWED + 1):
         log_in("pages/5_officer_queue.py", officer, "not the password!")
@@ -114,5 +108,5 @@ def test_new_password_and_unlock(db, people):
     submit(at, "Unlock")
     assert not at.warning
     assert log_in("pages/5_officer_queue.py", officer, "a fresh long password").title[0].value == nl("Applications")
-    lines = audit_lines(db, admin)
+    lines = audit_lines(app_db, admin)
     assert ("officer.set_password", officer) in lines and ("officer.unlock", officer) in lines

@@ -30,15 +30,19 @@ def random_address() -> str:
     return "10." + ".".join(str(random.randrange(256)) for _ in range(3))
 
 
-@pytest.fixture(scope="module")
-def app_db():
-    """The database the app under AppTest uses, with the demo catalogue."""
+def app_database():
+    """The database the app under AppTest uses, with the demo catalogue (for a fixture to yield from)."""
     db = Database(get_settings().sqlalchemy_url)
     db.migrate()
     with db.session() as s:
         funds.save_funds(s, funds.demo_catalogue())
     yield db
     db.dispose()
+
+
+@pytest.fixture(scope="module")
+def app_db():
+    yield from app_database()
 
 
 @pytest.fixture

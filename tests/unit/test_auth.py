@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from steunwijzer import audit, auth
 from steunwijzer.errors import InvalidInput, NotAllowed, NotFound, SessionEnded, TooManyAttempts
-from steunwijzer.store import AuditRow, OfficerRow
+from steunwijzer.store import OfficerRow
 
 KEY = b"k" * 32
 
