@@ -2,8 +2,9 @@
 translated sentence (with a reference) and a log line; the command line prints one line and an
 exit code.
 
-Replays: a database that refuses the write while an answer is saved (as with a full disk), two
-sessions saving the same answer at the same moment, and the same faults on the command line."""
+Replays: a full disk while an answer is saved (SQLite's own "database or disk is full") and a
+read-only database, two sessions saving the same answer at the same moment, a broken database
+file and unknown names on the command line."""
 
 from __future__ import annotations
 
@@ -27,20 +28,29 @@ def app_engine():
 
 
 @contextmanager
-def database_refuses_writes():
-    """Every new connection of the app is read-only, as a full disk or a broken volume is for
-    SQLite: the next write fails in the driver with an OperationalError."""
+def database_refuses_writes(fault: str):
+    """Every new connection of the app fails to write, in one of two real ways:
+    "full": SQLite may not grow the file by one more page, so it answers "database or disk is
+    full" exactly as on a full disk (the free pages are vacuumed away first);
+    "read-only": the connection is read-only, as on a volume that went read-only."""
     engine = app_engine()
 
-    def read_only(dbapi_connection, _record):
-        dbapi_connection.execute("PRAGMA query_only = ON")
+    def refuse(dbapi_connection, _record):
+        if fault == "full":
+            pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
+            dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
+        else:
+            dbapi_connection.execute("PRAGMA query_only = ON")
 
-    event.listen(engine, "connect", read_only)
+    if fault == "full":
+        with engine.connect() as conn:
+            conn.exec_driver_sql("VACUUM")
+    event.listen(engine, "connect", refuse)
     engine.dispose()
     try:
         yield
     finally:
-        event.remove(engine, "connect", read_only)
+        event.remove(engine, "connect", refuse)
         engine.dispose()
 
 
@@ -81,15 +91,31 @@ def assert_one_sentence(at, locale: str, caplog) -> None:
     assert logged and logged[0].exc_info, "the traceback is in the log, findable by the reference"
 
 
-@pytest.mark.parametrize("locale", ["nl", "ar"])
-def test_a_database_error_while_saving_is_one_translated_sentence(app_db, caplog, locale):
+def open_question(at, question_id: str):
+    """Go to one question (as the step buttons do) and return its text field."""
+    key = f"ans_{at.session_state['application_id']}_{question_id}"
+    for step in range(15):
+        at.session_state["step"] = step
+        at.run()
+        fields = [t for t in list(at.text_area) + list(at.text_input) if t.key == key]
+        if fields:
+            return fields[0]
+    raise AssertionError(f"no question {question_id}")
+
+
+@pytest.mark.parametrize("locale, fault", [("nl", "full"), ("ar", "full"), ("nl", "read-only")])
+def test_a_database_error_while_saving_is_one_translated_sentence(app_db, caplog, locale, fault):
     caplog.set_level(logging.WARNING)
     at = started(locale)
-    answer_current(at, locale, ANSWERS[locale])
-    with database_refuses_writes():
+    plan = open_question(at, "plan")
+    step = at.session_state["step"]
+    plan.input("ب" * 3000)  # a long answer: it needs new pages in the database file
+    with database_refuses_writes(fault):
         button(at, "Save and go on", locale).click().run()
     assert_one_sentence(at, locale, caplog)
-    assert at.session_state["step"] == 0, "the page stays on the question, so the answer can be sent again"
+    assert at.session_state["step"] == step, "the page stays on the question, so the answer can be sent again"
+    logged = " ".join(str(r.exc_info[1]) for r in caplog.records if r.name == "steunwijzer.ui" and r.exc_info)
+    assert ("database or disk is full" if fault == "full" else "readonly database") in logged
 
 
 def test_two_sessions_saving_the_same_answer_at_once(app_db, caplog):
