@@ -1,4 +1,4 @@
-"""Per-browser-session facts the pages share (which application is open, a client key)."""
+"""Per-browser-session facts the pages share (which application is open, the client address)."""
 
 from __future__ import annotations
 

@@ -126,3 +126,20 @@ def test_an_administrator_unlocks_from_the_command_line(tmp_path):
     with db.session() as s:
         assert auth.login(s, "anna", PASSWORD, "192.0.2.5").username == "anna"
     db.dispose()
+
+
+@pytest.mark.parametrize("peer, headers, expected", [
+    ("192.0.2.10", {"X-Real-IP": "10.9.9.9"}, "192.0.2.10"),            # a direct browser cannot choose its address
+    (None, {"X-Real-IP": "192.0.2.20"}, "192.0.2.20"),                   # behind the local proxy
+    (None, {"X-Forwarded-For": "6.6.6.6, 192.0.2.30"}, "192.0.2.30"),    # only the part the proxy added
+    (None, {"X-Real-IP": "not an address"}, None),
+    (None, {}, None),                                                    # a local run: one shared key
+])
+def test_the_client_address_comes_from_the_connection(monkeypatch, peer, headers, expected):
+    import types
+
+    import ui.session
+
+    fake = types.SimpleNamespace(context=types.SimpleNamespace(ip_address=peer, headers=headers))
+    monkeypatch.setattr(ui.session, "st", fake)
+    assert ui.session.client_address() == expected
