@@ -22,7 +22,7 @@ os.chdir(ROOT)
 
 from sqlalchemy import insert  # noqa: E402
 
-from steunwijzer import funds, review  # noqa: E402
+from steunwijzer import auth, funds, review  # noqa: E402
 from steunwijzer.config import get_settings  # noqa: E402
 from steunwijzer.models import Officer, Status  # noqa: E402
 from steunwijzer.store import ApplicationRow, Database  # noqa: E402
@@ -60,6 +60,8 @@ def main() -> None:
     db.migrate()
     with db.session() as s:
         funds.save_funds(s, funds.demo_catalogue())
+        # the page reads the officer's account on every rerun, so it must exist
+        auth.add_officer(s, "bench", "a long bench password", is_admin=True, actor="bench")
     t = time.perf_counter()
     fill(db, n)
     print(f"{n} applications inserted in {time.perf_counter() - t:.1f} s\n")

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["bench_pages.py", "bench_matching.py", "bench_documents.py", "bench_queue.py", "bench_mail.py", "bench_speech.py"]
+SCRIPTS = ["bench_pages.py", "bench_matching.py", "bench_documents.py", "bench_queue.py", "bench_mail.py", "bench_speech.py", "bench_login.py"]
 
 
 def main() -> int:

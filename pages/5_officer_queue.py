@@ -5,6 +5,7 @@ from datetime import date
 import streamlit as st
 
 import ui
+import ui.downloads
 from steunwijzer import access, exchange, funds, i18n, review, workflow
 from steunwijzer.config import LOCALES
 from steunwijzer.errors import SteunwijzerError
@@ -93,5 +94,5 @@ def _csv() -> str:
         return exchange.queue_csv(review.queue_for_export(s, officer, flt))
 
 
-st.download_button(_("Download this list as CSV"), data=_csv, file_name="steunwijzer-aanvragen.csv", mime="text/csv",
+st.download_button(_("Download this list as CSV"), data=ui.downloads.officer_download(ctx, _csv, None), file_name="steunwijzer-aanvragen.csv", mime="text/csv",
                    icon=":material/download:")

@@ -6,7 +6,7 @@ import ui
 import ui.downloads
 from datetime import date
 
-from steunwijzer import accountability, applications, documents, forms, funds, i18n, letters, reports, review, workflow
+from steunwijzer import accountability, applications, audit, documents, forms, funds, i18n, letters, reports, review, workflow
 from steunwijzer.errors import SteunwijzerError
 from steunwijzer.i18n import N_
 from steunwijzer.labels import PAYMENT_LABELS, TIER_LABELS
@@ -27,11 +27,17 @@ if not app_id:
     st.info(_("Choose an application in the list of applications."))
     st.stop()
 
+# One audit line per opening (arriving on this page or choosing another number), not per rerun.
+first_look = ctx.arrived or st.session_state.get("_viewed_id") != app_id
+st.session_state["_viewed_id"] = app_id
 try:
     with ctx.db.session() as s:
-        app = review.open_application(s, officer, app_id)
+        app = review.open_application(s, officer, app_id, record_view=first_look)
         fund = funds.get_fund(s, app.fund_id)
 except SteunwijzerError as exc:
+    if first_look:
+        with ctx.db.session() as s:
+            audit.record(s, officer.username, "application.refused", application_id=app_id)
     ctx.error(exc)
     st.stop()
 
@@ -74,8 +80,10 @@ with tab_answers:
         if given and given.audio_id:
             play(given.audio_id, given.language)
     ui.downloads.docx_button(_("Download the application as Word file"), file_name=_(ui.downloads.APPLICATION_FILE).format(number=app.id),
-                             build=lambda: documents.application_docx(app, form, fund, locale=ctx.locale,
-                                                                      municipality=ctx.settings.municipality))
+                             build=ui.downloads.officer_download(
+                                 ctx, lambda: documents.application_docx(app, form, fund, locale=ctx.locale,
+                                                                         municipality=ctx.settings.municipality),
+                                 "application.download", app.id, document="application"))
 
 with tab_talk:
     templates = review.common_questions()
@@ -159,7 +167,7 @@ with tab_decide:
     if app.decision:
         st.markdown("**" + _(workflow.officer_label(app.status)) + "**")
         decision.summary(ctx, app.decision, for_officer=True)
-        decision.letter_buttons(ctx, app, ["nl", app.locale])
+        decision.letter_buttons(ctx, app, ["nl", app.locale], for_officer=True)
         if workflow.may(app, Action.correct, "officer"):
             with st.expander(_("Correct the decision (a new decision with its own letter; the old one stays)")):
                 decision_form()
@@ -205,7 +213,7 @@ with tab_report:
         if photos:
             st.image([p.data for p in photos], width=160)
         ui.downloads.docx_button(_("Download the report as Word file"), file_name=_(ui.downloads.REPORT_FILE).format(number=app.id), key="report_docx",
-                                 build=report_file)
+                                 build=ui.downloads.officer_download(ctx, report_file, "application.download", app.id, document="report"))
         if workflow.may(app, Action.approve_report, "officer"):
             if st.button(_("Approve the report and close the grant"), type="primary", icon=":material/verified:"):
                 if ctx.attempt(lambda s: reports.approve_report(s, officer, app.id)):

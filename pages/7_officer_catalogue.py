@@ -6,6 +6,7 @@ import streamlit as st
 import yaml
 
 import ui
+import ui.downloads
 from steunwijzer import funds
 from steunwijzer.errors import SteunwijzerError
 from steunwijzer.i18n import N_
@@ -52,7 +53,7 @@ def change_one_fund() -> None:
                 raise SteunwijzerError("The id of a fund cannot be changed.")
             edited = edited.model_copy(update={"in_app": in_app})
             with ctx.db.session() as s:
-                funds.save_funds(s, [edited], actor=actor)
+                funds.save_funds(s, [edited], actor=actor, action="funds.edit")
                 if is_archived != (fund_id in archived):
                     funds.set_archived(s, fund_id, is_archived, actor=actor)
         except (SteunwijzerError, ValueError) as exc:
@@ -79,7 +80,8 @@ if upload is not None and st.button(_("Import"), icon=":material/upload:"):
         ctx.error(exc)
     else:
         st.success(_("{count} funds imported.").format(count=len(imported)))
-st.download_button(_("Export the whole catalogue as YAML"), data=lambda: funds.dump_catalogue(catalogue),
+st.download_button(_("Export the whole catalogue as YAML"),
+                   data=ui.downloads.officer_download(ctx, lambda: funds.dump_catalogue(catalogue), "funds.export"),
                    file_name="funds.yaml", mime="application/x-yaml", icon=":material/download:")
 
 with st.expander(_("Add a new fund")):

@@ -16,10 +16,10 @@ from pydantic import ValidationError
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from steunwijzer import audit, funds, i18n, notify, outbox
+from steunwijzer import audit, auth, funds, i18n, notify, outbox
 from steunwijzer.errors import InvalidInput, TooManyAttempts
 from steunwijzer.mail_texts import ALERT_ITEMS
-from steunwijzer.store import AttemptRow, FundAlertRow, utcnow
+from steunwijzer.store import FundAlertRow, utcnow
 
 DEADLINE_AHEAD = timedelta(days=21)
 KEEP_WITHOUT_CLICK = timedelta(days=365)
@@ -34,12 +34,7 @@ def _address_key(email: str) -> str:
     return "addr:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()[:40]
 
 
-def _recent(session: Session, key: str, window: timedelta) -> int:
-    return session.scalar(select(func.count()).select_from(AttemptRow).where(
-        AttemptRow.scope == SCOPE, AttemptRow.key == key, AttemptRow.at >= utcnow() - window)) or 0
-
-
-def subscribe(session: Session, email: str, locale: str, profile: dict, client_key: str, settings=None) -> None:
+def subscribe(session: Session, email: str, locale: str, profile: dict, client_address: str | None, settings=None) -> None:
     """Store a wish for fund alerts and send the confirmation mail. The caller always shows the
     same sentence, whatever happened, so nobody learns which addresses are known."""
     from steunwijzer.matching import FundingProfile
@@ -50,14 +45,10 @@ def subscribe(session: Session, email: str, locale: str, profile: dict, client_k
         profile = FundingProfile.model_validate(profile or {}).model_dump(mode="json")
     except ValidationError:
         raise InvalidInput("Please answer the questions first.") from None
-    client = "client:" + client_key[:100]
-    if _recent(session, client, timedelta(hours=1)) >= SIGNUPS_PER_CLIENT:
+    if auth.bump(session, SCOPE, "*", client_address or auth.NO_ADDRESS, timedelta(hours=1)) > SIGNUPS_PER_CLIENT:
         raise TooManyAttempts("Too many tries. Wait {minutes} minutes and try again.", minutes=60)
-    session.add(AttemptRow(scope=SCOPE, key=client))
-    address = _address_key(email)
-    if _recent(session, address, timedelta(days=1)) >= SIGNUPS_PER_ADDRESS:
+    if auth.bump(session, SCOPE, _address_key(email), "*", timedelta(days=1)) > SIGNUPS_PER_ADDRESS:
         return  # silently: this address had enough mail today
-    session.add(AttemptRow(scope=SCOPE, key=address))
     # an earlier, never confirmed wish for this address is replaced
     session.execute(delete(FundAlertRow).where(FundAlertRow.email == email, FundAlertRow.confirmed_at.is_(None)))
     locale = i18n.normalize_locale(locale, settings.locale)

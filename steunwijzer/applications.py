@@ -47,19 +47,16 @@ def start(session: Session, fund_id: str, locale: str, secret_key: bytes, route:
     return load(session, row.id), code
 
 
-def resume(session: Session, code: str, client_key: str, secret_key: bytes) -> Application:
-    """The application behind a resume code. Wrong codes are limited per client and globally,
-    and the message never tells whether an application exists."""
-    auth.check_resume_limits(session, client_key)
-    try:
-        code_hash = auth.hash_resume_code(code, secret_key)
-    except InvalidInput:
-        auth.record_resume_failure(session, client_key)
-        raise
+def resume(session: Session, code: str, client_address: str | None, secret_key: bytes) -> Application:
+    """The application behind a resume code. Wrong codes are limited per client address and per
+    code (never for everyone at once), and the message never tells whether an application exists."""
+    auth.reserve_resume_try(session, client_address, code, secret_key)
+    code_hash = auth.hash_resume_code(code, secret_key)  # an incomplete code keeps its counted try
     row = session.scalar(select(ApplicationRow).where(ApplicationRow.resume_hash == code_hash))
     if row is None or row.status == Status.withdrawn:
-        auth.record_resume_failure(session, client_key)
+        auth.resume_failed(session, code, secret_key)
         raise InvalidInput("We do not know this code. Check it and try again.")
+    auth.resume_succeeded(session, client_address)
     return load(session, row.id)
 
 

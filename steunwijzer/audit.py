@@ -17,12 +17,18 @@ def entries(session: Session, limit: int = 500, offset: int = 0) -> list[AuditRo
 
 
 def as_csv(rows: list[AuditRow]) -> str:
+    """The log as CSV for a spreadsheet. Every cell is defused like the queue's export: a typed
+    username such as `=HYPERLINK(…)` (failed logins are logged with what was typed) must come
+    out as text, never as a live formula."""
     import csv
     import io
+
+    from steunwijzer.exchange import _csv_cell
 
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["at", "actor", "action", "application_id", "detail"])
     for e in rows:
-        writer.writerow([e.at.isoformat(), e.actor, e.action, e.application_id or "", ";".join(f"{k}={v}" for k, v in e.detail.items())])
+        detail = ";".join(f"{k}={v}" for k, v in e.detail.items())
+        writer.writerow([_csv_cell(v) for v in (e.at, e.actor, e.action, e.application_id, detail)])
     return out.getvalue()

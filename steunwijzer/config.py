@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -38,7 +39,8 @@ class Settings(BaseSettings):
     mail_from: str = Field("Steunwijzer <noreply@localhost>", description="Sender of every mail (From header).")
     base_url: str = Field("http://localhost:8501", description="The app's public address, for links in mails.")
     replicas: int = Field(1, ge=1, description="App processes scripts/start.sh runs behind nginx on one port (sticky sessions, one database).")
-    officer_session_minutes: int = Field(60, ge=1, description="An officer is logged out after this many idle minutes.")
+    officer_session_minutes: int = Field(30, ge=1, description="An officer is logged out after this many idle minutes.")
+    officer_session_max_hours: float = Field(8, gt=0, description="An officer is logged out this many hours after logging in, active or not.")
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -47,8 +49,7 @@ class Settings(BaseSettings):
         return f"sqlite:///{(self.data_dir / 'steunwijzer.sqlite').resolve()}"
 
     def ensure_data_dir(self) -> Path:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        return self.data_dir
+        return private_dir(self.data_dir)
 
     def resolved_secret_key(self) -> bytes:
         """The configured key, or one generated once and kept in the data folder."""
@@ -56,9 +57,45 @@ class Settings(BaseSettings):
             return self.secret_key.encode()
         path = self.ensure_data_dir() / "secret.key"
         if not path.exists():
-            path.write_text(secrets.token_hex(32))
-            path.chmod(0o600)
+            try:
+                create_private_file(path, secrets.token_hex(32).encode())
+            except FileExistsError:
+                pass  # another process wrote it a moment ago: use theirs
+        elif path.stat().st_mode & 0o077:
+            os.chmod(path, 0o600)  # an older install wrote it readable for everyone
         return path.read_text().strip().encode()
+
+
+# ---- private files ------------------------------------------------------------------------
+# The data folder holds personal data (the database and its WAL), the key that hashes resume
+# codes, and the model cache. It is 0700 and every file in it 0600, *created* with those modes
+# (never created open and tightened afterwards, which leaves a moment in which others can open it).
+
+def private_dir(path: Path) -> Path:
+    """Make `path` (and missing parents) a folder only this user can enter; tighten an existing one."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o077:
+        os.chmod(path, 0o700)  # an older install made it 0755
+    return path
+
+
+def create_private_file(path: Path, data: bytes = b"") -> None:
+    """Create `path` as 0600 (O_EXCL: raises FileExistsError when it exists)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+
+
+def private_file(path: Path) -> Path:
+    """Make sure `path` exists and is 0600 before a library (SQLite) opens it: SQLite creates
+    its -wal and -shm files with the mode of the database file."""
+    private_dir(path.parent)
+    try:
+        create_private_file(path)
+    except FileExistsError:
+        if path.stat().st_mode & 0o077:
+            os.chmod(path, 0o600)
+    return path
 
 
 @lru_cache(maxsize=1)

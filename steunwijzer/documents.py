@@ -596,7 +596,11 @@ def report_docx(application: Application, report_form: Form | None, fund: Fund, 
         w.table(["", _("Plan"), _("What happened")], rows)
 
     lines = _spending_lines(application)
-    if any(line.spent is not None for line in lines):  # a report that asked nothing about spending claims nothing
+    if lines and all(line.spent is None for line in lines):
+        # the report asked nothing about spending: show the plan's budget, and claim nothing spent or left
+        w.heading(_("Budget"))
+        _budget_table(w, lines, None)
+    elif lines:
         w.heading(_("Spending"))
         planned_total = budget_total(lines)
         spent_total = sum((line.spent or Decimal("0") for line in lines), Decimal("0.00"))

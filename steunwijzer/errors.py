@@ -43,6 +43,10 @@ class NotAllowed(SteunwijzerError):
     """The caller may not do this (role, ownership, state)."""
 
 
+class SessionEnded(NotAllowed):
+    """An officer's session may not go on (idle, too old, account disabled or gone)."""
+
+
 class TooManyAttempts(SteunwijzerError):
     """A limit on attempts was reached."""
 

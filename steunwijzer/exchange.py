@@ -152,8 +152,9 @@ def _csv_cell(value) -> str:
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     text = str(value)
-    # Spreadsheet formula injection: a cell must never start with = + - @
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    # Spreadsheet formula injection: a cell must never start with = + - @ (or a tab or carriage
+    # return, which some spreadsheets skip before reading a formula)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 # ---- CLI ----------------------------------------------------------------------------------

@@ -95,8 +95,8 @@ def dump_catalogue(funds: list[Fund]) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
 
 
-def save_funds(session: Session, funds: list[Fund], actor: str = "cli") -> int:
-    """Insert or replace funds by id."""
+def save_funds(session: Session, funds: list[Fund], actor: str = "cli", action: str = "funds.import") -> int:
+    """Insert or replace funds by id; the audit line names every fund id."""
     for fund in funds:
         row = session.get(FundRow, fund.id)
         data = fund.model_dump(mode="json")
@@ -104,7 +104,7 @@ def save_funds(session: Session, funds: list[Fund], actor: str = "cli") -> int:
             session.add(FundRow(id=fund.id, name=fund.name, data=data, in_app=fund.in_app, archived=False))
         else:
             row.name, row.data, row.in_app = fund.name, data, fund.in_app
-    audit.record(session, actor, "funds.import", count=len(funds))
+    audit.record(session, actor, action, count=len(funds), funds=",".join(f.id for f in funds)[:2000])
     return len(funds)
 
 

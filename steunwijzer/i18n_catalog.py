@@ -25,7 +25,7 @@ KEYWORDS = {
     "page_setup": None,
     # typed errors carry msgids
     "SteunwijzerError": None, "InvalidInput": None, "NotFound": None, "NotAllowed": None,
-    "TooManyAttempts": None, "ConfigurationError": None, "SpeechError": None,
+    "TooManyAttempts": None, "ConfigurationError": None, "SpeechError": None, "SessionEnded": None,
 }
 METHOD_MAP = [
     ("steunwijzer/**.py", "python"),

@@ -426,3 +426,6 @@ class Officer(BaseModel):
     job_title: str | None = None
     is_admin: bool = False
     fund_ids: list[str] = Field(default_factory=list)  # empty: all in-app funds
+    active: bool = True
+    full_name: str | None = Field(None, max_length=200)   # for signed letters
+    job_title: str | None = Field(None, max_length=200)

@@ -9,18 +9,17 @@ from __future__ import annotations
 import hashlib
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from steunwijzer import audit, auth, notify
 from steunwijzer.errors import NotFound, TooManyAttempts
 from steunwijzer.models import Status
-from steunwijzer.store import AnswerRow, ApplicationRow, AttemptRow, utcnow
+from steunwijzer.store import AnswerRow, ApplicationRow
 
 SCOPE = "lostcode"
 PER_ADDRESS = 3                  # new codes mailed per address per day
 PER_CLIENT = 5                   # requests per browser session per hour
-GLOBAL_PER_HOUR = 200            # all clients together
 CLOSED_HASH_PREFIXES = ("superseded:", "deleted:", "purged:")
 
 
@@ -34,11 +33,6 @@ def replace_code(session: Session, application_id: int, secret_key: bytes, actor
     row.resume_hash = auth.hash_resume_code(code, secret_key)
     audit.record(session, actor, "application.new_code", application_id=row.id)
     return code
-
-
-def _count(session: Session, key: str, window: timedelta) -> int:
-    return session.scalar(select(func.count()).select_from(AttemptRow).where(
-        AttemptRow.scope == SCOPE, AttemptRow.key == key, AttemptRow.at >= utcnow() - window)) or 0
 
 
 def _address_key(email: str) -> str:
@@ -60,20 +54,16 @@ def applications_with_address(session: Session, email: str) -> list[tuple[int, s
     return found
 
 
-def request_new_code(session: Session, email: str, client_key: str, secret_key: bytes, settings=None) -> int:
+def request_new_code(session: Session, email: str, client_address: str | None, secret_key: bytes, settings=None) -> int:
     """'I lost my code'. Mails a new code for every application with this contact address.
     Raises only for a bad address or too many requests from this client; returns how many
     mails were made (the page must not show it)."""
     email = notify.check_email(email)
-    client = "client:" + client_key[:100]
-    if _count(session, client, timedelta(hours=1)) >= PER_CLIENT or _count(session, "*", timedelta(hours=1)) >= GLOBAL_PER_HOUR:
+    # limits per client address and per e-mail address (atomic counters), never for everyone at once
+    if auth.bump(session, SCOPE, "*", client_address or auth.NO_ADDRESS, timedelta(hours=1)) > PER_CLIENT:
         raise TooManyAttempts("Too many tries. Wait {minutes} minutes and try again.", minutes=60)
-    session.add(AttemptRow(scope=SCOPE, key=client))
-    session.add(AttemptRow(scope=SCOPE, key="*"))
-    address = _address_key(email)
-    if _count(session, address, timedelta(days=1)) >= PER_ADDRESS:
+    if auth.bump(session, SCOPE, _address_key(email), "*", timedelta(days=1)) > PER_ADDRESS:
         return 0  # the same answer on the page; this address simply gets no more mail today
-    session.add(AttemptRow(scope=SCOPE, key=address))
     made = 0
     for application_id, address in applications_with_address(session, email):
         if session.get(ApplicationRow, application_id).resume_hash.startswith(CLOSED_HASH_PREFIXES):

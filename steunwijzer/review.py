@@ -99,9 +99,12 @@ def queue_for_export(session: Session, officer: Officer, flt: QueueFilter) -> li
 
 # ---- one application ----------------------------------------------------------------------
 
-def open_application(session: Session, officer: Officer, application_id: int) -> Application:
+def open_application(session: Session, officer: Officer, application_id: int, record_view: bool = True) -> Application:
+    """The application, if this officer may see it. `record_view`: write the audit line (the page
+    does so once per opening, not on every rerun)."""
     check_access(session, officer, application_id)
-    audit.record(session, officer.username, "application.view", application_id=application_id)
+    if record_view:
+        audit.record(session, officer.username, "application.view", application_id=application_id)
     return applications.load(session, application_id)
 
 

@@ -200,18 +200,22 @@ class OfficerRow(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     mail_digest: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     mail_immediate: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # For signed letters: "J. de Vries", "Beleidsmedewerker subsidies".
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    job_title: Mapped[str | None] = mapped_column(String(200))
 
 
-class AttemptRow(Base):
-    """Failed attempts (officer logins, resume codes), for rate limits."""
+class AttemptCounterRow(Base):
+    """One counter per limited thing (a username from one address, a client address, a typed
+    resume code), raised with a single atomic INSERT … ON CONFLICT DO UPDATE … RETURNING so that
+    parallel requests each get their own number (no count-then-insert race)."""
 
-    __tablename__ = "attempts"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    scope: Mapped[str] = mapped_column(String(16))
-    key: Mapped[str] = mapped_column(String(128))
-    at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    __table_args__ = (Index("ix_attempts_lookup", "scope", "key", "at"),)
+    __tablename__ = "attempt_counters"
+    scope: Mapped[str] = mapped_column(String(16), primary_key=True)     # login | resume_addr | resume_code
+    subject: Mapped[str] = mapped_column(String(128), primary_key=True)  # username, address or code hash
+    client: Mapped[str] = mapped_column(String(64), primary_key=True, default="")  # address (login only)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AuditRow(Base):
@@ -286,7 +290,14 @@ class Database:
         kwargs: dict = {"future": True}
         if url.startswith("sqlite"):
             if url.startswith("sqlite:///") and ":memory:" not in url:
-                Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+                from steunwijzer.config import private_file
+
+                # 0600 in a 0700 folder before SQLite creates it; its WAL and -shm inherit the mode
+                private_file(Path(url.removeprefix("sqlite:///")))
+                for extra in ("-wal", "-shm", "-journal"):
+                    companion = Path(url.removeprefix("sqlite:///") + extra)
+                    if companion.exists() and companion.stat().st_mode & 0o077:
+                        companion.chmod(0o600)  # left by an older install
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 15}
         else:
             kwargs["pool_pre_ping"] = True

@@ -49,13 +49,19 @@ def summary(ctx: PageContext, d: Decision, for_officer: bool = False) -> None:
             assert_never(never)
 
 
-def letter_buttons(ctx: PageContext, app: Application, locales: list[str]) -> None:
-    """Download buttons for the stored letters: each gives exactly the file made at the decision."""
+def letter_buttons(ctx: PageContext, app: Application, locales: list[str], for_officer: bool = False) -> None:
+    """Download buttons for the stored letters: each gives exactly the file made at the decision.
+    An officer's download checks the session when clicked and is audited."""
+    from ui import downloads
+
     _ = ctx.gettext
     for locale in dict.fromkeys(locales):
         def stored(loc=locale) -> bytes:
             with ctx.db.session() as s:
                 return letters.stored_letter(s, app.id, loc)[0]
+
+        if for_officer:
+            stored = downloads.officer_download(ctx, stored, "application.download", app.id, document="letter", locale=locale)
 
         language = i18n.language_name(locale, ctx.locale)
         label = (_("Official decision letter ({language})") if locale == "nl" else _("Decision letter ({language})")).format(language=language)

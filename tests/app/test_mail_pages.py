@@ -1,6 +1,7 @@
 """Mail in the app (AppTest): the lost-code route, the consent box on the contact question, the
 fund-alert sign-up and its links, and the officer's own mail settings."""
 
+import time
 import re
 
 import pytest
@@ -103,7 +104,7 @@ def test_fund_alert_signup_and_links(open_page, db):
 
 def test_officer_mail_settings_on_the_queue_page(open_page, db):
     at = open_page("pages/5_officer_queue.py", state={"officer": Officer(username="mail-officer").model_dump(),
-                                                      "officer_seen": 9e12})
+                                                      "officer_seen": time.time()})
     nl = gettext_for("nl")
     mail_off = "Mail is off: no mail server is set (STEUNWIJZER_SMTP_URL). Mails wait in the outbox and nobody gets them yet."
     assert nl(mail_off) in [w.value for w in at.warning]  # no SMTP URL in the tests' settings
@@ -141,7 +142,7 @@ def test_review_page_tells_the_officer_whether_the_group_hears_of_a_question(ope
         applications.save_answer(s, app.id, "contact", Contact(name="Els", email="els@example.nl", mail_ok=True))
         send(s, app.id)
     at = open_page("pages/6_officer_review.py", state={"officer": Officer(username="mail-officer", is_admin=True).model_dump(),
-                                                       "officer_seen": 9e12, "review_id": app.id})
+                                                       "officer_seen": time.time(), "review_id": app.id})
     assert not at.exception
     no_mail = gettext_for("nl")("This group gets no e-mail from us. Call them to say that there is a question.")
     assert no_mail in [c.value for c in at.caption]  # consent given, but mail is off in the tests' settings

@@ -277,6 +277,9 @@ def test_report_without_spending_answer_falls_back_to_the_budget():
     app = application(**FULL)
     text = text_of(documents.report_docx(app, None, FUND, "nl"))
     assert "Zaalhuur" in text and "€ 1.500,50" in text
+    nl = i18n.gettext_for("nl")
+    for claim in ("Left over: {amount}", "Spent from the grant: {spent} of {granted}."):  # nothing was asked about spending
+        assert nl(claim).split("{")[0] not in text
 
 
 def test_report_embeds_photos_and_names_the_ones_it_cannot_read():
