@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 from steunwijzer.config import Settings, get_settings
 from steunwijzer.errors import ConfigurationError, InvalidInput, NotFound, SpeechError, SteunwijzerError
 from steunwijzer.i18n import N_
-from steunwijzer.store import AnswerRow, ApplicationRow, AudioRow, Database, TranscriptionJobRow, utcnow
+from steunwijzer.store import AnswerRow, ApplicationRow, AudioRow, Database, MessageRow, TranscriptionJobRow, utcnow
 
 WAITING, RUNNING, READY, FAILED = "waiting", "running", "ready", "failed"
 OPEN_STATES = (WAITING, RUNNING)
@@ -63,6 +63,9 @@ def queue_location(settings: Settings) -> str:
     return settings.queue_url or f"sqlite:///{(settings.data_dir / 'queue.sqlite').resolve()}"
 
 
+_tasks: dict[str, object] = {}
+
+
 @lru_cache(maxsize=4)
 def _huey_for(location: str):
     from huey import RedisHuey, SqliteHuey
@@ -75,7 +78,7 @@ def _huey_for(location: str):
         huey = SqliteHuey("steunwijzer", filename=str(path), results=False, timeout=15)
     else:
         raise ConfigurationError("Unknown queue {url}; use sqlite:///FILE or redis://HOST:PORT/DB.", url=location)
-    huey.task(name=TASK_NAME)(_task)
+    _tasks[location] = huey.task(name=TASK_NAME)(_task)
     return huey
 
 
@@ -111,7 +114,8 @@ def _task(job_id: int, location: str) -> None:
 def _enqueue(settings: Settings, job_id: int) -> None:
     location = queue_location(settings)
     try:
-        _huey_for(location).get_task(TASK_NAME)(job_id, location)
+        _huey_for(location)
+        _tasks[location](job_id, location)
     except Exception:  # the queue is down: the row waits, and `recover` queues it again
         _log.exception("Could not queue transcription job %s", job_id)
 
@@ -192,10 +196,15 @@ def _job(session: Session, application_id: int, job_id: int) -> TranscriptionJob
 # ---- reading --------------------------------------------------------------------------------
 
 def jobs_for_question(session: Session, application_id: int, form: str, question_id: str | None) -> list[TranscriptionJobRow]:
-    """The newest job of each recording of one question, oldest recording first."""
-    rows = session.scalars(select(TranscriptionJobRow).where(
+    """The newest job of each recording of one question, oldest recording first. For a reply to
+    an officer ("message"), recordings already sent with a reply are left out."""
+    query = select(TranscriptionJobRow).where(
         TranscriptionJobRow.application_id == application_id, TranscriptionJobRow.form == form,
-        TranscriptionJobRow.question_id == question_id).order_by(TranscriptionJobRow.id)).all()
+        TranscriptionJobRow.question_id == question_id).order_by(TranscriptionJobRow.id)
+    if form == "message":
+        sent = select(MessageRow.audio_id).where(MessageRow.application_id == application_id, MessageRow.audio_id.is_not(None))
+        query = query.where(TranscriptionJobRow.audio_id.not_in(sent))
+    rows = session.scalars(query).all()
     newest: dict[int, TranscriptionJobRow] = {}
     for row in rows:
         newest[row.audio_id] = row

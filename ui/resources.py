@@ -15,3 +15,15 @@ def database() -> Database:
 
 def settings() -> Settings:
     return get_settings()
+
+
+@st.cache_resource(show_spinner=False)
+def transcription_worker():
+    """The transcription worker inside this app process (one per process, so the model is loaded
+    once), unless STEUNWIJZER_EMBEDDED_WORKER=false because separate workers do the work."""
+    from steunwijzer import jobs
+
+    settings = get_settings()
+    if not settings.embedded_worker:
+        return None
+    return jobs.start_worker(database(), settings)
