@@ -275,7 +275,9 @@ def run_job(db: Database, settings: Settings, job_id: int, engine=None) -> str |
         return _retry_or_fail(db, settings, job_id, SpeechError(UNEXPECTED))
     finally:
         beat.stop()
-    return _finish_ready(db, job_id, transcript, detected)
+    state = _finish_ready(db, job_id, transcript, detected)
+    _log.info("Transcription job %s %s by %s", job_id, state or "dropped", worker_name())
+    return state
 
 
 def _transcribe(db, settings, job_id, data, filename, language, max_seconds, engine):
@@ -516,6 +518,7 @@ def start_worker(db: Database, settings: Settings, preload: bool = True, workers
                 from steunwijzer.speech import service
 
                 service.get_engine(settings.speech_engine, settings.speech_model)
+                _log.info("Speech model loaded: %s %s (pid %s)", settings.speech_engine, settings.speech_model, os.getpid())
             except SteunwijzerError:
                 _log.exception("The speech model could not be loaded; jobs will fail with the reason")
         while True:
