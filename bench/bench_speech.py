@@ -329,6 +329,11 @@ def measure_jobs(repeat: int) -> dict:
 
 
 def print_job_tables(r: dict) -> None:
+    import os
+
+    print(f"(load average of the machine after the run, 1/5/15 min: {' / '.join(f'{x:.1f}' for x in os.getloadavg())}; "
+          f"{os.cpu_count()} cores)")
+    print()
     e = r["end_to_end"]
     print("| 60-second answer, 1 worker in the app process | sent → job ready | sent → text in the field (page polls every 1 s) |")
     print("|---|---:|---:|")

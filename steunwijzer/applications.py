@@ -215,7 +215,9 @@ def audio_bytes(session: Session, audio_id: int, application_id: int) -> tuple[b
     audio = session.get(AudioRow, audio_id)
     if audio is None or audio.application_id != application_id:
         raise NotFound("This recording does not exist.")
-    return audio.data, audio.mime
+    from steunwijzer.speech.audio import served_audio_type
+
+    return audio.data, served_audio_type(audio.mime)
 
 
 # ---- status ------------------------------------------------------------------------------

@@ -56,6 +56,12 @@ class DecodedAudio:
     channels: int
 
 
+def served_audio_type(stored: str | None) -> str:
+    """The type a stored recording is served with: one of ours, else (a row stored before the
+    type came from the content) a neutral audio type, so it can never be served as a page."""
+    return stored if stored in AUDIO_MIME_BY_FORMAT.values() else "audio/ogg"
+
+
 def probe_audio(data: bytes, filename: str | None = None, max_seconds: float = 600) -> str:
     """The cheap check before a file is stored: its header must describe one readable audio
     stream of an accepted shape and length. Nothing is decoded beyond the first frame.

@@ -290,3 +290,10 @@ def test_language_mismatch_needs_a_sure_model(db, settings, app_id):
     assert jobs.language_mismatch(job) is None
     job.language = None  # found out by itself: nothing to compare
     assert jobs.language_mismatch(job) is None
+
+
+def test_an_old_recording_stored_as_html_is_served_as_audio(db, app_id):
+    with db.session() as s:
+        audio_id = applications.store_audio(s, app_id, b"<script>alert(1)</script>", "text/html", "x.ogg", None, "plan")
+    with db.session() as s:
+        assert applications.audio_bytes(s, audio_id, app_id)[1] == "audio/ogg"
