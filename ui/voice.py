@@ -43,7 +43,6 @@ def voice_input(ctx: PageContext, application_id: int, question_id: str, text_ke
     the same run: the caller moves the pending value into the field before drawing it)."""
     _ = ctx.gettext
     resources.transcription_worker()  # one per process (page_setup starts it too)
-    resources.warm_speech_model()
     max_seconds = (max_minutes or ctx.settings.max_audio_minutes) * 60
     with st.container(border=True):
         st.markdown(":material/mic: **" + _("Or say your answer") + "**")

@@ -34,9 +34,11 @@ def test_killed_app_loses_no_confirmed_answer_nor_audio(browser):
         code = page.get_by_test_id("stCode").inner_text().strip()
         page.get_by_label(nl("I have written down my code")).click(force=True)  # check() fails: the notice goes away at once
         wait_idle(page)
-        for text in ("Buurtkoks", "Wij koken samen met nieuwe buren."):
+        for text, next_question in (("Buurtkoks", "Who are you, and who do you help?"),
+                                    ("Wij koken samen met nieuwe buren.", "What do you want to do?")):
             page.get_by_label(nl("Your answer"), exact=True).fill(text)
             page.get_by_role("button", name=nl("Save and go on")).click()
+            page.get_by_text(nl(next_question)).first.wait_for()
             wait_idle(page)
         # the third answer is typed and the field left (saved on blur), but not confirmed with a click
         page.get_by_label(nl("Your answer"), exact=True).fill("Een maaltijd per week.")

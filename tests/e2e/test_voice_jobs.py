@@ -21,11 +21,12 @@ def start_and_reach_the_plan(page, server) -> None:
     wait_idle(page)
     page.get_by_label(nl("I have written down my code")).click(force=True)  # check() fails: the notice goes away at once
     wait_idle(page)
-    for text in ("Buurtkoks", "Wij koken samen met nieuwe buren."):
+    for text, next_question in (("Buurtkoks", "Who are you, and who do you help?"),
+                                ("Wij koken samen met nieuwe buren.", "What do you want to do?")):
         page.get_by_label(nl("Your answer"), exact=True).fill(text)
         page.get_by_role("button", name=nl("Save and go on")).click()
+        page.get_by_text(nl(next_question)).first.wait_for()  # a busy server may answer the click late
         wait_idle(page)
-    page.get_by_text(nl("What do you want to do?")).first.wait_for()
 
 
 def field_value_with(page, needle: str) -> str:
