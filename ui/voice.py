@@ -97,11 +97,15 @@ def _recordings(ctx: PageContext, application_id: int, form: str, question_id: s
         rows = jobs.jobs_for_question(s, application_id, form, question_id)
         places = {r.id: jobs.place_in_line(s, r) for r in rows if r.state == jobs.WAITING}
     watch = _watch(text_key)
+    # A timed rerun can still come for this question after the group moved on (fragments are
+    # known by their place on the page). Its field is gone then: deliver nothing, or the text
+    # would replace the saved answer (with the typed part) when the group comes back.
+    on_screen = text_key in st.session_state
     delivered = False
     for row in rows:
         if row.state in jobs.OPEN_STATES:
             watch.add(row.id)
-        elif row.id in watch:
+        elif row.id in watch and on_screen:
             watch.discard(row.id)
             if row.state == jobs.READY:
                 _deliver(text_key, row)
