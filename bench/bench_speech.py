@@ -208,7 +208,7 @@ def measure_end_to_end(repeat: int) -> dict:
             "runs": repeat, "words": len((at.text_area(key=key).value or "").split())}
 
 
-def measure_throughput(workers: int, jobs_count: int = 10) -> dict:
+def measure_throughput(workers: int, jobs_count: int = 10, threads: int = 0) -> dict:
     """`workers` worker processes on one SQLite queue; ten voice notes queued at once; wall time
     from queueing the first to the last being ready (models loaded beforehand)."""
     import os
@@ -225,7 +225,8 @@ def measure_throughput(workers: int, jobs_count: int = 10) -> dict:
     with db.session() as s:
         funds.save_funds(s, funds.demo_catalogue())
         app, _ = applications.start(s, "initiatievenfonds-voorbeeld", "nl", b"bench")
-    env = {**os.environ, "STEUNWIJZER_DATA_DIR": str(data), "STEUNWIJZER_SECRET_KEY": "bench"}
+    env = {**os.environ, "STEUNWIJZER_DATA_DIR": str(data), "STEUNWIJZER_SECRET_KEY": "bench",
+           "STEUNWIJZER_SPEECH_THREADS": str(threads)}
     env.pop("STEUNWIJZER_DATABASE_URL", None)
     logs = [data / f"worker-{i}.log" for i in range(workers)]
     procs = [subprocess.Popen([sys.executable, "-m", "steunwijzer", "worker"], cwd=ROOT, env=env,
@@ -252,7 +253,7 @@ def measure_throughput(workers: int, jobs_count: int = 10) -> dict:
     from steunwijzer.speech.audio import decode_audio
 
     seconds = decode_audio(data_bytes).duration_s * jobs_count
-    return {"workers": workers, "jobs": jobs_count, "wall_s": wall, "jobs_per_min": jobs_count / wall * 60,
+    return {"workers": workers, "threads": threads or "default (4)", "jobs": jobs_count, "wall_s": wall, "jobs_per_min": jobs_count / wall * 60,
             "audio_s_per_s": seconds / wall, "ready": states.count(jobs.READY)}
 
 
@@ -310,7 +311,8 @@ def measure_jobs(repeat: int) -> dict:
     result = {"end_to_end": json.loads(subprocess.run(
         [sys.executable, __file__, "--child-end-to-end", "--repeat", str(repeat)], capture_output=True, text=True,
         check=True, cwd=ROOT, env=env).stdout.splitlines()[-1])}
-    result["throughput"] = [measure_throughput(1), measure_throughput(2)]
+    cores = os.cpu_count() or 2
+    result["throughput"] = [measure_throughput(1), measure_throughput(2), measure_throughput(2, threads=max(1, cores // 2))]
     queues = [measure_queue(str(Path(tempfile.mkdtemp()) / "queue.sqlite"))]
     server = shutil.which("redis-server")
     if server:
@@ -339,10 +341,10 @@ def print_job_tables(r: dict) -> None:
     print("|---|---:|---:|")
     print(f"| median of {e['runs']} | {e['sent_to_ready_s']:.1f} s | {e['sent_to_field_s']:.1f} s |")
     print()
-    print("| worker processes | 10 voice notes of 7.7 s: wall s | jobs per minute | audio seconds per second | ready |")
-    print("|---:|---:|---:|---:|---:|")
+    print("| worker processes | threads each | 10 voice notes of 7.7 s: wall s | jobs per minute | audio seconds per second | ready |")
+    print("|---:|---|---:|---:|---:|---:|")
     for t in r["throughput"]:
-        print(f"| {t['workers']} | {t['wall_s']:.1f} | {t['jobs_per_min']:.1f} | {t['audio_s_per_s']:.1f} | {t['ready']}/{t['jobs']} |")
+        print(f"| {t['workers']} | {t['threads']} | {t['wall_s']:.1f} | {t['jobs_per_min']:.1f} | {t['audio_s_per_s']:.1f} | {t['ready']}/{t['jobs']} |")
     print()
     print("| Huey storage | queue a job (median) | queued → started (median / p95) |")
     print("|---|---:|---:|")

@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     max_audio_mb_per_application: int = Field(100, gt=0, description="Most recorded and uploaded audio one application may store, in MB.")
     max_decode_seconds: float = Field(30.0, gt=0, description="Longest time (on one core) spent reading one audio file before it is refused.")
     queue_url: str | None = Field(None, description="Task queue for transcriptions: unset for a SQLite file in the data folder (no extra service), or redis://host:6379/0 for workers on several machines.")
+    speech_threads: int = Field(0, ge=0, description="CPU threads per speech model; 0: the engine's default (4 for faster-whisper). With several workers on one machine: cores divided by workers.")
     embedded_worker: bool = Field(True, description="Run one transcription worker inside each app process; set false when separate `python -m steunwijzer worker` processes do the work.")
     report_due_days: int = Field(183, ge=1, description="Days after a grant before the report is due.")
     retention_days: int = Field(365, ge=1, description="Days after an application is closed before audio and personal data are purged.")

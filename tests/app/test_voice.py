@@ -186,3 +186,30 @@ def test_bad_uploads_get_a_translated_message_and_change_nothing(db, name, data,
     assert not at.exception
     assert at.error[0].value == nl(msgid).format(mb=get_settings().max_upload_mb)
     assert at.text_area(key=key).value == "Getypt antwoord"
+
+
+def test_a_recording_is_listed_written_down_again_and_removed(db):
+    from steunwijzer.store import TranscriptionJobRow
+
+    at = start("questions")
+    key = go_to(at, "plan")
+    [u for u in at.file_uploader if u.key == key + "_upload"][0].upload(
+        "note.ogg", (CLIPS / "nl_buurthuis.ogg").read_bytes(), "audio/ogg").run()
+    first = wait_for_text(at, key)
+    assert any(nl("Recording {n}").format(n=1) in m.value and nl("Written down.") in m.value for m in at.markdown)
+    [b for b in at.button if b.label == nl("Write it down again")][0].click().run()
+    app_id = at.session_state["application_id"]
+    deadline = time.monotonic() + 300  # hang guard
+    while time.monotonic() < deadline:
+        with db.session() as s:
+            states = [j.state for j in s.query(TranscriptionJobRow).filter_by(application_id=app_id)]
+        if states == ["ready", "ready"]:
+            break
+        time.sleep(0.5)
+    at.run()
+    assert at.text_area(key=key).value.count(first) == 1, "written down again: replaced, not added twice"
+    [b for b in at.button if b.label == nl("Remove this recording")][0].click().run()
+    assert not any(nl("Recording {n}").format(n=1) in m.value for m in at.markdown)
+    with db.session() as s:
+        assert s.query(AudioRow).filter_by(application_id=app_id).count() == 0
+        assert s.query(TranscriptionJobRow).filter_by(application_id=app_id).count() == 0
