@@ -297,3 +297,31 @@ def test_an_old_recording_stored_as_html_is_served_as_audio(db, app_id):
         audio_id = applications.store_audio(s, app_id, b"<script>alert(1)</script>", "text/html", "x.ogg", None, "plan")
     with db.session() as s:
         assert applications.audio_bytes(s, audio_id, app_id)[1] == "audio/ogg"
+
+
+class _CrashingEngine:
+    """Fault injection: the model process runs out of memory in the middle of a job."""
+
+    def detect_language(self, audio):
+        return "nl", 0.99
+
+    def transcribe(self, *args, **kwargs):
+        raise MemoryError("out of memory")
+
+
+def test_a_crash_is_tried_once_more_then_shown_as_failed(db, settings, app_id):
+    job_id = submit(db, settings, app_id)
+    assert jobs.run_job(db, settings, job_id, engine=_CrashingEngine()) == jobs.WAITING
+    assert job_id in jobs._queued_job_ids(settings)  # back in line at once
+    assert jobs.run_job(db, settings, job_id, engine=_CrashingEngine()) == jobs.FAILED
+    with db.session() as s:
+        job = s.get(TranscriptionJobRow, job_id)
+        assert job.tries == 2 and job.error == jobs.UNEXPECTED
+
+
+def test_a_recording_without_speech_fails_at_once_with_its_reason(db, settings, app_id):
+    job_id = submit(db, settings, app_id, wav_bytes(3.0), "silence.wav")
+    assert jobs.run_job(db, settings, job_id, engine=_CrashingEngine()) == jobs.FAILED
+    with db.session() as s:
+        job = s.get(TranscriptionJobRow, job_id)
+        assert job.tries == 1 and job.error == audio_mod.NO_SPEECH
