@@ -63,7 +63,8 @@ def start_streamlit(env: dict | None = None, port: int | None = None, address: s
     """`streamlit run app.py` on its own port; returns the process and its URL once it answers."""
     port = port or free_port()
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                             "--server.address", address, "--server.headless", "true"],
+                             "--server.address", address, "--server.headless", "true",
+                             "--server.maxUploadSize", str(streamlit_upload_limit_mb())],
                             cwd=root, env=env if env is not None else os.environ.copy(), stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}"
     if wait:
@@ -116,7 +117,10 @@ def nginx_binary() -> str:
 
 
 def streamlit_upload_limit_mb() -> int:
-    """server.maxUploadSize from .streamlit/config.toml, so nginx never refuses less than Streamlit."""
+    """The app's upload limit (STEUNWIJZER_MAX_UPLOAD_MB, else server.maxUploadSize from
+    .streamlit/config.toml): Streamlit gets it, and nginx never refuses less."""
+    if os.environ.get("STEUNWIJZER_MAX_UPLOAD_MB", "").isdigit():
+        return int(os.environ["STEUNWIJZER_MAX_UPLOAD_MB"])
     match = re.search(r"maxUploadSize\s*=\s*(\d+)", (ROOT / ".streamlit" / "config.toml").read_text())
     return int(match.group(1)) if match else 200
 

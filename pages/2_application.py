@@ -167,7 +167,6 @@ def reply(app) -> None:
     pending = st.session_state.pop(reply_key + "_pending", None)
     if pending is not None:
         st.session_state[reply_key] = pending
-    voice.show_voice_error(ctx, reply_key)
     st.text_area(_("Your answer"), key=reply_key, height=150)
     voice.voice_input(ctx, app.id, "reply", reply_key, form="message")
     if st.button(_("Send my answer"), type="primary", icon=":material/send:"):

@@ -21,4 +21,6 @@ if [ "${STEUNWIJZER_REPLICAS:-1}" -gt 1 ]; then
   exit 1
 fi
 echo "Warning: nginx could not be installed; starting Streamlit directly, WITHOUT the security headers." >&2
-exec .venv/bin/streamlit run app.py --server.port "$PORT" --server.address "$ADDRESS"
+# Streamlit refuses larger uploads itself (before they reach memory), at the app's own limit.
+exec .venv/bin/streamlit run app.py --server.port "$PORT" --server.address "$ADDRESS" \
+    --server.maxUploadSize "${STEUNWIJZER_MAX_UPLOAD_MB:-25}"

@@ -21,6 +21,7 @@ from steunwijzer.store import (
     MessageRow,
     PhotoRow,
     StatusChangeRow,
+    TranscriptionJobRow,
     utcnow,
 )
 from steunwijzer.workflow import Action
@@ -173,7 +174,9 @@ def audio_bytes(session: Session, audio_id: int, application_id: int) -> tuple[b
     audio = session.get(AudioRow, audio_id)
     if audio is None or audio.application_id != application_id:
         raise NotFound("This recording does not exist.")
-    return audio.data, audio.mime
+    from steunwijzer.speech.audio import served_audio_type
+
+    return audio.data, served_audio_type(audio.mime)
 
 
 # ---- status: every move goes through the workflow table ----------------------------------------
@@ -246,7 +249,7 @@ def new_version(session: Session, application_id: int) -> Application:
 # ---- forgetting ---------------------------------------------------------------------------
 
 PERSONAL_TABLES = (("answers", AnswerRow), ("audio", AudioRow), ("photos", PhotoRow), ("messages", MessageRow),
-                   ("letters", LetterRow))
+                   ("letters", LetterRow), ("transcription_jobs", TranscriptionJobRow))
 
 
 def versions(session: Session, application_id: int) -> list[int]:

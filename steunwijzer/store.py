@@ -106,6 +106,38 @@ class AudioRow(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class TranscriptionJobRow(Base):
+    """One recording waiting to be written down, being written down, ready or failed.
+
+    The row is the truth about a job; the task queue (Huey) only carries its id to a worker. A
+    worker claims a job by moving it from waiting to running in one UPDATE, so two workers never
+    do the same job, and a job whose worker died is found by its old heartbeat and queued again."""
+
+    __tablename__ = "transcription_jobs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    audio_id: Mapped[int] = mapped_column(ForeignKey("audio.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    form: Mapped[str] = mapped_column(String(32), default="application")
+    question_id: Mapped[str | None] = mapped_column(String(64))
+    language: Mapped[str | None] = mapped_column(String(8))  # the language asked for; None: find out
+    max_seconds: Mapped[float] = mapped_column(default=600.0)
+    state: Mapped[str] = mapped_column(String(16), default="waiting", index=True)  # waiting | running | ready | failed
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    progress: Mapped[float] = mapped_column(default=0.0)
+    error: Mapped[str | None] = mapped_column(String(300))  # an English msgid
+    error_params: Mapped[dict] = mapped_column(default=dict)
+    transcript: Mapped[str | None] = mapped_column(Text)
+    detected_language: Mapped[str | None] = mapped_column(String(8))
+    detected_probability: Mapped[float | None]
+    complete: Mapped[bool] = mapped_column(Boolean, default=True)
+    worker: Mapped[str | None] = mapped_column(String(120))
+    heartbeat: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_transcription_jobs_question", "application_id", "form", "question_id"),)
+
+
 class PhotoRow(Base):
     __tablename__ = "photos"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

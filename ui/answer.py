@@ -120,11 +120,10 @@ def _draw_text(ctx, app, question, value, on_change, voice_form) -> None:
     if pending is not None:
         st.session_state[k] = pending
     _init(k, value or "")
-    voice.show_voice_error(ctx, k)
     long = question.type == QuestionType.long_text
     widget = st.text_area if long else st.text_input
     kwargs = {"height": 180} if long else {}
-    widget(_("Your answer"), key=k, max_chars=answer_types.max_length(question) + 1000, on_change=on_change, **kwargs)
+    widget(_("Your answer"), key=k, max_chars=answer_types.max_length(question), on_change=on_change, **kwargs)
     if question.spoken and voice_form:
         is_pitch = app.route == "pitch" and question.role == Role.description  # on that route the pitch describes the plan
         if is_pitch:

@@ -34,3 +34,18 @@ def freeze_after_startup() -> None:
     _frozen.set()
     gc.collect()
     gc.freeze()
+
+
+@st.cache_resource(show_spinner=False)
+def transcription_worker():
+    """The transcription worker inside this app process (one per process, so the model is loaded
+    once), unless STEUNWIJZER_EMBEDDED_WORKER=false because separate workers do the work. Started
+    by every page, so jobs left by a restart continue whoever comes first. The model is loaded by
+    the first job, not before: loading it takes the process's CPU for seconds, which would freeze
+    the page of whoever happened to open a voice question first."""
+    from steunwijzer import jobs
+
+    settings = get_settings()
+    if not settings.embedded_worker:
+        return None
+    return jobs.start_worker(database(), settings, preload=False)

@@ -316,6 +316,7 @@ def page_setup(title: str, role: str | None = None, layout: str = "centered") ->
     st.html(BASE_CSS + (RTL_CSS if i18n.is_rtl(locale) else ""))
     ctx = PageContext(locale=locale, gettext=gettext, db=resources.database(), settings=settings,
                       officer=current_officer(settings, resources.database()))
+    resources.transcription_worker()  # once per process: jobs left by a restart go on
     _sidebar(ctx)
     if st.query_params.get("lang") != locale:
         st.query_params["lang"] = locale  # a reload keeps the language

