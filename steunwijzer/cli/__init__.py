@@ -189,10 +189,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _extensions() -> list[Callable]:
-    """Command groups that live next to their domain module."""
-    from steunwijzer import cli_commands
+    """The command groups, one module each in this package."""
+    from steunwijzer.cli import applications, documents, funds, i18n, jobs, outbox, retention, speech
 
-    return cli_commands.REGISTRARS
+    return [i18n.register, applications.register, documents.register, retention.register, funds.register,
+            outbox.register, speech.register, jobs.register]
 
 
 def main(argv: list[str] | None = None) -> int:

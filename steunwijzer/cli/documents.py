@@ -1,4 +1,4 @@
-"""`python -m steunwijzer render application|decision|report --id N [--locale xx] -o FILE.docx`."""
+"""Command line: `python -m steunwijzer render application|decision|report --id N [--locale xx] -o FILE.docx`."""
 
 from __future__ import annotations
 
