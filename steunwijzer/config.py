@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from functools import lru_cache
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
@@ -32,6 +33,9 @@ class Settings(BaseSettings):
     retention_days: int = Field(365, ge=1, description="Days after an application is closed before audio and personal data are purged.")
     draft_retention_days: int = Field(90, ge=1, description="Days a draft may stay untouched before it is deleted with its recordings.")
     officer_session_minutes: int = Field(60, ge=1, description="An officer is logged out after this many idle minutes.")
+    answer_within_days: int = Field(28, ge=1, description="Days after sending by which the group was promised an answer (shown in the queue, red when passed).")
+    four_eyes_from_eur: Decimal = Field(Decimal("5000"), ge=0, description="A grant above this amount (or above the fund's maximum) waits for a second officer's approval.")
+    timezone: str = Field("Europe/Amsterdam", description="The municipality's time zone: officers see every time in it.")
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -43,6 +43,10 @@ class NotAllowed(SteunwijzerError):
     """The caller may not do this (role, ownership, state)."""
 
 
+class Conflict(NotAllowed):
+    """Someone else changed the thing a moment ago (optimistic check): nothing was saved."""
+
+
 class TooManyAttempts(SteunwijzerError):
     """A limit on attempts was reached."""
 

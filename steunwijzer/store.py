@@ -65,6 +65,14 @@ class ApplicationRow(Base):
     profile: Mapped[dict] = mapped_column(default=dict)
     version: Mapped[int] = mapped_column(Integer, default=1)
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"))
+    # Case handling (issue 13): every version of an application is a row; `case_id` is the id of
+    # the first version and is the number officers see. Notes, reads and assignment follow the case.
+    case_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    assigned_to: Mapped[str | None] = mapped_column(String(64), index=True)
+    needs_action: Mapped[str | None] = mapped_column(String(24), index=True)  # workflow.Move.needs of the last move
+    changed_at: Mapped[datetime | None]            # last change the officers have to read
+    revision: Mapped[int] = mapped_column(Integer, default=0)  # optimistic check: +1 on every move
     consent_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -154,6 +162,47 @@ class DecisionRow(Base):
     report_tier: Mapped[str | None] = mapped_column(String(16))
     officer: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    state: Mapped[str] = mapped_column(String(16), default="final")  # final | pending (four eyes) | rejected
+    approved_by: Mapped[str | None] = mapped_column(String(64))
+    approved_at: Mapped[datetime | None]
+    warning_reason: Mapped[str | None] = mapped_column(Text)  # why more than asked or than the fund's maximum
+
+
+class CaseNoteRow(Base):
+    """Officers only: private notes, requests for a second opinion and the advice given.
+    `application_id` is the case (the first version's id); never exported to the group."""
+
+    __tablename__ = "case_notes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # note | advice_request | advice
+    author: Mapped[str] = mapped_column(String(64))
+    to_officer: Mapped[str | None] = mapped_column(String(64), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    answered: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CaseReadRow(Base):
+    """When an officer last opened a case (for "unread since the last change")."""
+
+    __tablename__ = "case_reads"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    officer: Mapped[str] = mapped_column(String(64))
+    case_id: Mapped[int] = mapped_column(Integer)
+    read_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("officer", "case_id", name="uq_case_read"),)
+
+
+class SavedFilterRow(Base):
+    __tablename__ = "saved_filters"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    officer: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(100))
+    data: Mapped[dict]
+
+    __table_args__ = (UniqueConstraint("officer", "name", name="uq_saved_filter"),)
 
 
 class ReportRow(Base):

@@ -106,7 +106,8 @@ def test_submitted_answers_are_frozen_until_new_version(db, app):
         new = applications.new_version(s, app_id)
         applications.save_answer(s, new.id, "group_name", "B")
         assert applications.resume(s, code, "c", KEY).id == new.id
-        assert applications.load(s, app_id).status == Status.withdrawn
+        assert applications.load(s, app_id).status == Status.superseded  # an older version, not a withdrawn case
+        assert new.status == Status.changing and new.case_id == app_id and new.version == 2
 
 
 def test_submit_needs_consent_and_answers(db, app):
