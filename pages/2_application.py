@@ -5,7 +5,7 @@ import streamlit as st
 import ui
 from steunwijzer import applications, documents, forms, funds, workflow
 from steunwijzer.i18n import N_
-from steunwijzer.models import pick
+from steunwijzer.models import Status, pick
 from steunwijzer.workflow import Action
 from ui import answer, conversation, decision, menu, session, voice
 from ui.downloads import docx_button
@@ -71,6 +71,11 @@ def wizard(app, fund, questions) -> None:
     step = st.session_state[STEP]
     st.title(md(fund.name))
     code_notice()
+    if app.status == Status.changing:  # a new version of a sent application: its open questions stay in view
+        st.info(_(workflow.group_text(app.status)), icon=":material/edit:")
+        if app.messages:
+            with st.expander(_("Questions and answers"), expanded=True):
+                conversation.messages(ctx, app, for_officer=False)
     if step >= len(questions):
         review_screen(app, fund, questions)
         return

@@ -276,3 +276,8 @@ def deletion_date(closed_at: datetime | date | None, retention_days: int) -> dat
 def closed_at(session: Session, application_id: int) -> datetime | None:
     row = session.get(ApplicationRow, application_id)
     return None if row is None or row.status not in workflow.FINISHED else row.closed_at
+
+
+def case_number(session: Session, application_id: int) -> int | None:
+    row = session.get(ApplicationRow, application_id)
+    return None if row is None else _case(row)
