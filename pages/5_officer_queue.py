@@ -23,7 +23,7 @@ SORT_LABELS = {"number": N_("Number"), "needs": N_("Needs action"), "status": N_
                "report_due": N_("Report due")}
 
 st.title(_("Applications"))
-st.caption(_("Times are in the time zone {zone}.").format(zone=md(ctx.settings.timezone)))
+st.caption(_("Times are in the time zone {zone}.").format(zone=ctx.settings.timezone))
 with ctx.db.session() as s:
     handled = access.handled_fund_ids(s, officer)
     fund_names = {f.id: f.name for f in funds.all_funds(s, include_archived=True) if f.id in handled}
@@ -31,10 +31,10 @@ with ctx.db.session() as s:
     saved = cases.saved_filters(s, officer)
     advice_asked = cases.advice_asked_of(s, officer)
 
-for application_id, request in advice_asked:
+for application_id, number, request in advice_asked:
     left, right = st.columns([6, 1], vertical_alignment="center")
     left.warning(_("{name} asks your advice on application #{number}: {question}").format(
-        name=md(request.author), number=request.application_id, question=md(request.text)), icon=":material/forum:")
+        name=md(request.author), number=number, question=md(request.text)), icon=":material/forum:")
     if right.button(_("Open"), key=f"advice_{request.id}", icon=":material/open_in_new:"):
         st.session_state[session.REVIEW_KEY] = application_id
         st.switch_page(menu.REVIEW)

@@ -58,17 +58,32 @@ if app.submitted_at:
     text = _("Answer promised by {date}").format(date=ctx.day(promised))
     facts.append(f":red[**{text} · {_('passed')}**]" if late else text)
 facts.append(_("Assigned to {name}").format(name=md(app.assigned_to)) if app.assigned_to else _("Not assigned"))
-st.caption(" · ".join(facts) + "  \n" + _("Times are in the time zone {zone}.").format(zone=md(ctx.settings.timezone)))
+st.caption(" · ".join(facts) + "  \n" + _("Times are in the time zone {zone}.").format(zone=ctx.settings.timezone))
+
+# Two officers at once: the revision this officer last saw goes with every act (the core refuses
+# a stale one in the same transaction), and a change by someone else since is said out loud.
+SEEN = f"_seen_revision_{app.id}"
+seen_revision = st.session_state.get(SEEN, app.revision)
+st.session_state[SEEN] = app.revision
+if seen_revision != app.revision:
+    st.warning(_("Another officer changed this application a moment ago (it is now: {status}). Nothing was saved. "
+                 "Look at it again.").format(status=_(workflow.officer_label(app.status))), icon=":material/sync_problem:")
+
+
+def act(action) -> None:
+    """Run an officer's act; after it worked, show the page again (own changes are no surprise)."""
+    if ctx.attempt(action):
+        st.session_state.pop(SEEN, None)
+        st.rerun()
+
 
 take, to_col, assign_col, _rest = st.columns([1, 1.6, 1, 3], vertical_alignment="bottom")
 if app.assigned_to != officer.username and take.button(_("Take this case"), icon=":material/person_add:"):
-    if ctx.attempt(lambda s: cases.take(s, officer, app.id)):
-        st.rerun()
+    act(lambda s: cases.take(s, officer, app.id))
 assign_to = to_col.selectbox(_("Assign to"), team, index=None, placeholder=_("Assign to"), key="assign_to",
                              label_visibility="collapsed")
 if assign_col.button(_("Assign"), disabled=not assign_to, icon=":material/group:", key="assign_go"):
-    if ctx.attempt(lambda s: cases.assign(s, officer, [app.id], assign_to)):
-        st.rerun()
+    act(lambda s: cases.assign(s, officer, [app.id], assign_to))
 st.info(_("Judge the plan, not the language or the writing. If something is unclear, ask the group."), icon=":material/balance:")
 if app.status == Status.changing:
     st.warning(_("The group is changing its application. You can decide when it has sent the new version."),
@@ -143,8 +158,7 @@ with tab_talk:
                                format_func=lambda k: _("Write my own question") if k is None else _(templates[k]))
             text = st.text_area(_("Your own question (the group reads it as you write it)"), max_chars=review.MAX_MESSAGE)
             if st.form_submit_button(_("Send the question"), type="primary"):
-                if ctx.attempt(lambda s: review.ask_group(s, officer, app.id, key, None if key else text)):
-                    st.rerun()
+                act(lambda s: review.ask_group(s, officer, app.id, key, None if key else text))
 
 
 with tab_notes:
@@ -160,13 +174,11 @@ with tab_notes:
                 with st.form(f"advice_{note.id}", clear_on_submit=True):
                     advice_text = st.text_area(_("Your advice"), max_chars=cases.MAX_NOTE)
                     if st.form_submit_button(_("Give my advice"), type="primary"):
-                        if ctx.attempt(lambda s: cases.give_advice(s, officer, app.id, note.id, advice_text)):
-                            st.rerun()
+                        act(lambda s: cases.give_advice(s, officer, app.id, note.id, advice_text))
     with st.form("note", clear_on_submit=True):
         note_text = st.text_area(_("Private note"), max_chars=cases.MAX_NOTE)
         if st.form_submit_button(_("Save the note"), icon=":material/note_add:"):
-            if ctx.attempt(lambda s: cases.add_note(s, officer, app.id, note_text)):
-                st.rerun()
+            act(lambda s: cases.add_note(s, officer, app.id, note_text))
     others = [name for name in team if name != officer.username]
     if others:
         with st.form("ask_advice", clear_on_submit=True):
@@ -174,8 +186,7 @@ with tab_notes:
             colleague = st.selectbox(_("Colleague"), others)
             advice_question = st.text_area(_("Your question to the colleague"), max_chars=cases.MAX_NOTE)
             if st.form_submit_button(_("Ask for advice"), icon=":material/forum:"):
-                if ctx.attempt(lambda s: cases.ask_advice(s, officer, app.id, colleague, advice_question)):
-                    st.rerun()
+                act(lambda s: cases.ask_advice(s, officer, app.id, colleague, advice_question))
 
 
 def letters(decision: Decision) -> None:
@@ -203,16 +214,14 @@ with tab_decide:
             st.markdown(_("Reason for this amount:") + " " + md(app.decision.warning_reason))
         if workflow.may_second(app.decision.officer, officer.username):
             if st.button(_("Approve the grant (second officer)"), type="primary", icon=":material/verified:"):
-                if ctx.attempt(lambda s: review.approve_decision(s, officer, app.id, ctx.settings.report_due_days,
-                                                                 expected_revision=app.revision)):
-                    st.rerun()
+                act(lambda s: review.approve_decision(s, officer, app.id, ctx.settings.report_due_days,
+                                                                 expected_revision=seen_revision))
         else:
             st.info(_("A second officer must approve this grant. You proposed it yourself."))
         with st.form("send_back", clear_on_submit=True):
             why = st.text_area(_("Why not? (a note for the officers)"), max_chars=cases.MAX_NOTE)
             if st.form_submit_button(_("Send the proposed grant back")):
-                if ctx.attempt(lambda s: review.send_back_decision(s, officer, app.id, why, expected_revision=app.revision)):
-                    st.rerun()
+                act(lambda s: review.send_back_decision(s, officer, app.id, why, expected_revision=seen_revision))
     elif app.decision:
         st.markdown("**" + _(workflow.officer_label(app.status)) + "**")
         decision.summary(ctx, app.decision, for_officer=True)
@@ -261,10 +270,9 @@ with tab_decide:
             chosen = Decision(outcome=Outcome.refer, referred_to=st.text_input(_("Refer to"), max_chars=200))
         if st.button(_("Save the decision"), type="primary", icon=":material/gavel:"):
             reason = st.session_state.get("confirm_reason") if outcome == Outcome.grant else None
-            if ctx.attempt(lambda s: review.decide(s, officer, app.id, chosen, report_due_days=ctx.settings.report_due_days,
-                                                   expected_revision=app.revision,
-                                                   four_eyes_from=ctx.settings.four_eyes_from_eur, confirm_reason=reason)):
-                st.rerun()
+            act(lambda s: review.decide(s, officer, app.id, chosen, report_due_days=ctx.settings.report_due_days,
+                                                   expected_revision=seen_revision,
+                                                   four_eyes_from=ctx.settings.four_eyes_from_eur, confirm_reason=reason))
     else:
         st.caption(_(workflow.officer_label(app.status)))
 
@@ -319,12 +327,10 @@ with tab_report:
                 date=ctx.day(cases.deletion_date(finished, ctx.settings.retention_days))), icon=":material/verified:")
         if workflow.may(app, Action.approve_report, "officer"):
             if st.button(_("Approve the report and close the grant"), type="primary", icon=":material/verified:"):
-                if ctx.attempt(lambda s: reports.approve_report(s, officer, app.id)):
-                    st.rerun()
+                act(lambda s: reports.approve_report(s, officer, app.id))
             question_text = st.text_area(_("Or ask the group a question about the report"), key="report_question", max_chars=4000)
             if st.button(_("Send the question"), key="report_ask"):
-                if ctx.attempt(lambda s: reports.ask_about_report(s, officer, app.id, question_text)):
-                    st.rerun()
+                act(lambda s: reports.ask_about_report(s, officer, app.id, question_text))
 
 with tab_history:
     if len(versions) > 1:

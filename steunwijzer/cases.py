@@ -155,12 +155,13 @@ def notes(session: Session, officer: Officer, application_id: int) -> list[CaseN
         select(CaseNoteRow).where(CaseNoteRow.application_id == _case(row)).order_by(CaseNoteRow.id))]
 
 
-def advice_asked_of(session: Session, officer: Officer) -> list[tuple[int, CaseNote]]:
-    """Open requests for a second opinion addressed to this officer: (application id, request)."""
+def advice_asked_of(session: Session, officer: Officer) -> list[tuple[int, int, CaseNote]]:
+    """Open requests for a second opinion addressed to this officer: (current version id, case number, request)."""
     rows = session.execute(select(CaseNoteRow).where(CaseNoteRow.to_officer == officer.username,
                                                      CaseNoteRow.kind == "advice_request",
                                                      CaseNoteRow.answered.is_(False)).order_by(CaseNoteRow.id)).scalars()
-    return [(current_version(session, r.application_id) or r.application_id, CaseNote.model_validate(r)) for r in rows]
+    return [(current_version(session, r.application_id) or r.application_id, r.application_id, CaseNote.model_validate(r))
+            for r in rows]
 
 
 # ---- read / unread ------------------------------------------------------------------------------
