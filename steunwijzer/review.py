@@ -109,7 +109,9 @@ def _queue_query(session: Session, officer: Officer, flt: QueueFilter, today: da
                       ApplicationRow.contact_name.ilike(pattern, escape="\\")]
         number = text.removeprefix("#").strip()
         if number.isascii() and number.isdigit() and len(number) < 10:
-            conditions += [ApplicationRow.case_id == int(number), ApplicationRow.id == int(number)]
+            by_number = [ApplicationRow.case_id == int(number), ApplicationRow.id == int(number)]
+            # "#123" is a number only (found through the indexes); "123" may also be part of a name
+            conditions = by_number if text.startswith("#") else conditions + by_number
         query = query.where(or_(*conditions))
     return query
 

@@ -80,7 +80,16 @@ class ApplicationRow(Base):
     closed_at: Mapped[datetime | None]
     report_due: Mapped[date | None]
 
-    __table_args__ = (Index("ix_applications_queue", "status", "submitted_at"),)
+    __table_args__ = (
+        Index("ix_applications_queue", "status", "submitted_at"),
+        # The inbox (issue 13): counting a filter reads this index only (funds, status, needs action,
+        # overdue reports, search), and each sortable column has an index to walk in order.
+        Index("ix_applications_inbox", "fund_id", "status", "needs_action", "report_due", "group_name", "contact_name"),
+        Index("ix_applications_amount_asked", "amount_asked"),
+        Index("ix_applications_group_name", "group_name"),
+        Index("ix_applications_contact_name", "contact_name"),
+        Index("ix_applications_report_due", "report_due"),
+    )
 
 
 class AnswerRow(Base):
@@ -302,6 +311,15 @@ class Database:
         from alembic import command
 
         command.upgrade(alembic_config(self), "head")
+        self.refresh_statistics()
+
+    def refresh_statistics(self) -> None:
+        """SQLite picks the inbox's indexes well only with table statistics (measured: a sorted
+        first page of 100,000 applications in 0.2 ms with them, 200–330 ms without). Refreshed at
+        start-up; about 0.1 s per 100,000 applications. PostgreSQL keeps its own (autovacuum)."""
+        if self.url.startswith("sqlite"):
+            with self.engine.begin() as conn:
+                conn.exec_driver_sql("ANALYZE applications")
 
     def dispose(self) -> None:
         self.engine.dispose()

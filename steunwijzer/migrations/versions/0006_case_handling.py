@@ -59,6 +59,11 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_applications_assigned_to'), ['assigned_to'], unique=False)
         batch_op.create_index(batch_op.f('ix_applications_case_id'), ['case_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_applications_needs_action'), ['needs_action'], unique=False)
+        batch_op.create_index('ix_applications_amount_asked', ['amount_asked'], unique=False)
+        batch_op.create_index('ix_applications_contact_name', ['contact_name'], unique=False)
+        batch_op.create_index('ix_applications_group_name', ['group_name'], unique=False)
+        batch_op.create_index('ix_applications_inbox', ['fund_id', 'status', 'needs_action', 'report_due', 'group_name', 'contact_name'], unique=False)
+        batch_op.create_index('ix_applications_report_due', ['report_due'], unique=False)
 
     with op.batch_alter_table('decisions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('state', sa.String(length=16), nullable=False, server_default='final'))
@@ -89,6 +94,9 @@ def downgrade() -> None:
 
     with op.batch_alter_table('applications', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_applications_needs_action'))
+        for name in ('ix_applications_amount_asked', 'ix_applications_contact_name', 'ix_applications_group_name',
+                     'ix_applications_inbox', 'ix_applications_report_due'):
+            batch_op.drop_index(name)
         batch_op.drop_index(batch_op.f('ix_applications_case_id'))
         batch_op.drop_index(batch_op.f('ix_applications_assigned_to'))
         batch_op.drop_column('revision')
