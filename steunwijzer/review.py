@@ -16,6 +16,7 @@ from steunwijzer import applications, audit, workflow
 from steunwijzer.access import check_access, handled_fund_ids
 from steunwijzer.errors import Conflict, InvalidInput, Msg, NotAllowed
 from steunwijzer.forms import load_form
+from steunwijzer.i18n import N_
 from steunwijzer.models import Application, Decision, Officer, Outcome, Status
 from steunwijzer.store import ApplicationRow, CaseReadRow, DecisionRow, MessageRow, utcnow
 from steunwijzer.text import clean_text
@@ -255,9 +256,9 @@ def grant_warnings(amount: Decimal | None, asked: Decimal | None, fund_max: Deci
     """Why a grant needs a reason before it is saved (msgids): more than asked, more than the fund gives."""
     found = []
     if amount is not None and asked is not None and amount > asked:
-        found.append("This is more than the group asked for.")
+        found.append(N_("This is more than the group asked for."))
     if amount is not None and fund_max is not None and amount > fund_max:
-        found.append("This is more than the fund's maximum.")
+        found.append(N_("This is more than the fund's maximum."))
     return found
 
 
