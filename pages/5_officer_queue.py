@@ -57,7 +57,7 @@ mine = bar[1].toggle(_("My cases"), key="q_mine")
 text = bar[2].text_input(_("Search: number, group or contact"), key="q_text", max_chars=100)
 sort = bar[3].selectbox(_("Sort by"), list(SORT_LABELS), format_func=lambda v: _(SORT_LABELS[v]), key="q_sort")
 descending = bar[4].toggle(_("Descending"), key="q_desc")
-with bar[5].popover(_("More filters"), icon=":material/filter_list:", use_container_width=True):
+with bar[5].popover(_("More filters"), icon=":material/filter_list:", width="stretch"):
     statuses = st.multiselect(_("Status"), [s.value for s in workflow.IN_QUEUE],
                               format_func=lambda v: _(workflow.officer_label(v)), key="q_status")
     fund_id = st.selectbox(_("Fund"), [None, *fund_names], format_func=lambda v: _("All funds") if v is None else fund_names[v],
@@ -67,7 +67,7 @@ with bar[5].popover(_("More filters"), icon=":material/filter_list:", use_contai
                             key="q_lang")
     min_text = st.text_input(_("Amount from"), key="q_min", placeholder=i18n.money_example(ctx.locale))
     max_text = st.text_input(_("Amount up to"), key="q_max")
-with bar[6].popover(_("Saved filters"), icon=":material/bookmark:", use_container_width=True):
+with bar[6].popover(_("Saved filters"), icon=":material/bookmark:", width="stretch"):
     if saved:
         st.selectbox(_("Use a saved filter"), [None, *saved], format_func=lambda v: "—" if v is None else v, key="q_saved",
                      on_change=_apply_saved)
@@ -111,7 +111,7 @@ if not rows:
     selected: list[int] = []
 else:
     event = st.dataframe(inbox.styled(inbox.frame(ctx, rows, fund_names), rows, ctx), key="q_table", on_select="rerun",
-                         selection_mode="multi-row", hide_index=True, use_container_width=True,
+                         selection_mode="multi-row", hide_index=True, width="stretch",
                          height=inbox.table_height(len(rows)))
     selected = [rows[i].id for i in event.selection.rows if i < len(rows)]
 
