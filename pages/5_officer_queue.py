@@ -118,8 +118,9 @@ else:
 with actions:
     cols = st.columns([1.6, 1.1, 1.1, 1.8, 1.1, 1.3, 1.6], vertical_alignment="bottom")
     cols[0].caption(_("{count} applications").format(count=total) + " · " + _("{n} selected").format(n=len(selected)))
-    if cols[1].button(_("Open"), disabled=len(selected) != 1, icon=":material/open_in_new:", key="q_open"):
-        st.session_state[session.REVIEW_KEY] = selected[0]
+    if cols[1].button(_("Open"), disabled=len(selected) > 1 or not rows, icon=":material/open_in_new:", key="q_open",
+                      help=_("Opens the chosen row, or the first row when none is chosen.")):
+        st.session_state[session.REVIEW_KEY] = selected[0] if selected else rows[0].id
         st.switch_page(menu.REVIEW)
     if cols[2].button(_("Take"), disabled=not selected, icon=":material/person_add:", key="q_take"):
         if ctx.attempt(lambda s: cases.assign(s, officer, selected, officer.username)):

@@ -141,3 +141,37 @@ def record_with_fake_microphone(page, heard_text: str) -> None:
     recorder.get_by_role("button", name=re.compile("stop", re.I)).click()
     page.get_by_text(heard_text).first.wait_for(timeout=180_000)
     wait_idle(page)
+
+
+def search_queue(page, text: str, view_all: bool = True) -> None:
+    """In the officers' inbox: show all applications (not only what needs action) and search."""
+    from steunwijzer.i18n import gettext_for
+
+    nl = gettext_for("nl")
+    page.locator("[data-testid=stSidebar] a[href*='officer_queue']").first.click()
+    wait_idle(page)
+    if view_all and not page.get_by_test_id("stBaseButton-segmented_controlActive").filter(
+            has_text=nl("All applications")).count():
+        page.get_by_test_id("stButtonGroup").get_by_text(nl("All applications"), exact=True).click()
+        wait_idle(page)
+    page.get_by_label(nl("Search: number, group or contact")).fill(text)
+    page.get_by_label(nl("Search: number, group or contact")).press("Enter")
+    wait_idle(page)
+
+
+def open_in_queue(page, text: str) -> None:
+    """Search a group (or #number); "Open" opens the only row found."""
+    from steunwijzer.i18n import gettext_for
+
+    search_queue(page, text)
+    page.get_by_role("button", name=gettext_for("nl")("Open"), exact=True).click()
+    wait_idle(page)
+
+
+def select_queue_row(page, row: int) -> None:
+    """Tick a row of the inbox table (st.dataframe draws on a canvas: click its row marker)."""
+    grid = page.get_by_test_id("stDataFrame").first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 35 * (row + 1) + 17)
+    wait_idle(page)
