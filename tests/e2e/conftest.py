@@ -143,11 +143,11 @@ def record_with_fake_microphone(page, heard_text: str) -> None:
     wait_idle(page)
 
 
-def search_queue(page, text: str, view_all: bool = True) -> None:
+def search_queue(page, text: str, view_all: bool = True, lang: str = "nl") -> None:
     """In the officers' inbox: show all applications (not only what needs action) and search."""
     from steunwijzer.i18n import gettext_for
 
-    nl = gettext_for("nl")
+    nl = gettext_for(lang)
     page.locator("[data-testid=stSidebar] a[href*='officer_queue']").first.click()
     wait_idle(page)
     if view_all and not page.get_by_test_id("stBaseButton-segmented_controlActive").filter(
@@ -159,12 +159,12 @@ def search_queue(page, text: str, view_all: bool = True) -> None:
     wait_idle(page)
 
 
-def open_in_queue(page, text: str) -> None:
+def open_in_queue(page, text: str, lang: str = "nl") -> None:
     """Search a group (or #number); "Open" opens the only row found."""
     from steunwijzer.i18n import gettext_for
 
-    search_queue(page, text)
-    page.get_by_role("button", name=gettext_for("nl")("Open"), exact=True).click()
+    search_queue(page, text, lang=lang)
+    page.get_by_role("button", name=gettext_for(lang)("Open"), exact=True).click()
     wait_idle(page)
 
 

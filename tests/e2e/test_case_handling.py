@@ -156,7 +156,7 @@ def test_two_officers_notes_four_eyes_and_a_changed_application_that_keeps_its_t
     ar_context, ar_page = login(browser, url, OFFICER, locale="ar")
     ar_page.get_by_test_id("stDataFrame").first.wait_for()
     shot(ar_page, "cases-6-inbox-ar")
-    open_in_queue(ar_page, f"#{case_id}")
+    open_in_queue(ar_page, f"#{case_id}", lang="ar")
     shot(ar_page, "cases-7-review-ar")
     for context in (anna_context, bram_context, group_context, ar_context):
         context.close()
