@@ -51,13 +51,16 @@ def _apply_saved() -> None:
         inbox.apply_saved(saved[name])
 
 
-bar = st.columns([3.2, 1.1, 2.4, 1.8, 1.1, 1.3, 1.3], vertical_alignment="bottom")
-view = bar[0].segmented_control(_("Show"), list(VIEW_LABELS), format_func=lambda v: _(VIEW_LABELS[v]), key="q_view")
-mine = bar[1].toggle(_("My cases"), key="q_mine")
-text = bar[2].text_input(_("Search: number, group or contact"), key="q_text", max_chars=100)
-sort = bar[3].selectbox(_("Sort by"), list(SORT_LABELS), format_func=lambda v: _(SORT_LABELS[v]), key="q_sort")
-descending = bar[4].toggle(_("Descending"), key="q_desc")
-with bar[5].popover(_("More filters"), icon=":material/filter_list:", width="stretch"):
+bar = st.columns([3.0, 2.4, 2.1, 1.3, 1.3, 1.0, 1.0], vertical_alignment="center")
+view = bar[0].segmented_control(_("Show"), list(VIEW_LABELS), format_func=lambda v: _(VIEW_LABELS[v]), key="q_view",
+                                label_visibility="collapsed")
+text = bar[1].text_input(_("Search: number, group or contact"), key="q_text", max_chars=100, label_visibility="collapsed",
+                         placeholder=_("Search: number, group or contact"))
+sort = bar[2].selectbox(_("Sort by"), list(SORT_LABELS), format_func=lambda v: _("Sort by") + ": " + _(SORT_LABELS[v]),
+                        key="q_sort", label_visibility="collapsed")
+descending = bar[3].toggle(_("Descending"), key="q_desc")
+mine = bar[4].toggle(_("My cases"), key="q_mine")
+with bar[5].popover(_("Filters"), icon=":material/filter_list:", width="stretch", help=_("More filters")):
     statuses = st.multiselect(_("Status"), [s.value for s in workflow.IN_QUEUE],
                               format_func=lambda v: _(workflow.officer_label(v)), key="q_status")
     fund_id = st.selectbox(_("Fund"), [None, *fund_names], format_func=lambda v: _("All funds") if v is None else fund_names[v],
@@ -67,7 +70,7 @@ with bar[5].popover(_("More filters"), icon=":material/filter_list:", width="str
                             key="q_lang")
     min_text = st.text_input(_("Amount from"), key="q_min", placeholder=i18n.money_example(ctx.locale))
     max_text = st.text_input(_("Amount up to"), key="q_max")
-with bar[6].popover(_("Saved filters"), icon=":material/bookmark:", width="stretch"):
+with bar[6].popover(_("Saved"), icon=":material/bookmark:", width="stretch", help=_("Saved filters")):
     if saved:
         st.selectbox(_("Use a saved filter"), [None, *saved], format_func=lambda v: "—" if v is None else v, key="q_saved",
                      on_change=_apply_saved)
@@ -116,7 +119,7 @@ else:
     selected = [rows[i].id for i in event.selection.rows if i < len(rows)]
 
 with actions:
-    cols = st.columns([1.6, 1.1, 1.1, 1.8, 1.1, 1.3, 1.6], vertical_alignment="bottom")
+    cols = st.columns([1.7, 1.0, 1.1, 1.8, 1.2, 1.3, 1.0], vertical_alignment="center")
     cols[0].caption(_("{count} applications").format(count=total) + " · " + _("{n} selected").format(n=len(selected)))
     if cols[1].button(_("Open"), disabled=len(selected) > 1 or not rows, icon=":material/open_in_new:", key="q_open",
                       help=_("Opens the chosen row, or the first row when none is chosen.")):
@@ -140,9 +143,8 @@ with actions:
             return exchange.queue_csv(review.queue_for_export(s, officer, flt, ids=selected or None,
                                                               answer_days=ctx.settings.answer_within_days))
 
-    cols[6].download_button(_("Download the selected rows as CSV") if selected else _("Download this list as CSV"),
-                            data=_csv, file_name="steunwijzer-aanvragen.csv", mime="text/csv", icon=":material/download:",
-                            key="q_csv")
+    cols[6].download_button("CSV", data=_csv, file_name="steunwijzer-aanvragen.csv", mime="text/csv", icon=":material/download:",
+                            key="q_csv", help=_("Download the selected rows as CSV") if selected else _("Download this list as CSV"))
 
 if rows and pages > 1:
     left, jump, of, right = st.columns([1, 1, 1, 1], vertical_alignment="bottom")

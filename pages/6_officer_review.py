@@ -283,7 +283,7 @@ def report_file() -> bytes:
 
 with tab_report:
     report = None
-    if app.decision and app.decision.outcome == Outcome.grant:
+    if app.decision and app.decision.outcome == Outcome.grant and app.decision.state == "final":
         with ctx.db.session() as s:
             report = reports.get_report(s, app.id)
             photos = reports.photos(s, app.id)

@@ -38,6 +38,7 @@ print(app.id, code)
 def click(page, name: str) -> None:
     page.get_by_role("button", name=name, exact=True).first.click()
     wait_idle(page)
+    assert not page.get_by_test_id("stException").count(), page.get_by_test_id("stException").first.inner_text()
 
 
 def login(browser, url: str, who: tuple[str, str], locale: str = "nl"):
@@ -143,6 +144,9 @@ def test_two_officers_notes_four_eyes_and_a_changed_application_that_keeps_its_t
     wait_idle(bram)
     click(bram, nl("Save the decision"))
     bram.get_by_text(nl("A second officer must approve this grant. You proposed it yourself.")).first.wait_for()
+    for tab in (nl("Report"), nl("History"), nl("Decision")):
+        bram.get_by_role("tab", name=tab).click()
+    assert not bram.get_by_test_id("stException").count()
     shot(bram, "cases-4-review-waiting-for-second-officer-nl")
 
     # 5. Anna sees it waiting for a second officer and approves it
@@ -157,6 +161,7 @@ def test_two_officers_notes_four_eyes_and_a_changed_application_that_keeps_its_t
     ar_page.get_by_test_id("stDataFrame").first.wait_for()
     shot(ar_page, "cases-6-inbox-ar")
     open_in_queue(ar_page, f"#{case_id}", lang="ar")
+    assert not ar_page.get_by_test_id("stException").count()
     shot(ar_page, "cases-7-review-ar")
     for context in (anna_context, bram_context, group_context, ar_context):
         context.close()
