@@ -5,7 +5,7 @@ import streamlit as st
 import ui
 from steunwijzer import applications, documents, forms, funds, workflow
 from steunwijzer.i18n import N_
-from steunwijzer.models import pick
+from steunwijzer.models import Status, pick
 from steunwijzer.workflow import Action
 from ui import answer, browser, conversation, decision, menu, session, voice
 from ui.downloads import APPLICATION_FILE, docx_button
@@ -79,6 +79,11 @@ def wizard(app, fund, questions) -> None:
     step = st.session_state[STEP]
     st.title(md(fund.name))
     code_notice()
+    if app.status == Status.changing:  # a new version of a sent application: its open questions stay in view
+        st.info(_(workflow.group_text(app.status)), icon=":material/edit:")
+        if app.messages:
+            with st.expander(_("Questions and answers"), expanded=True):
+                conversation.messages(ctx, app, for_officer=False)
     if step >= len(questions):
         review_screen(app, fund, questions)
         return
@@ -181,7 +186,7 @@ def reply(app) -> None:
 
 def decision_for_group(app, fund) -> None:
     d = app.decision
-    if d is None:
+    if d is None or d.state != "final":  # a grant waiting for a second officer is not a decision yet
         return
     st.subheader(_("The decision"))
     decision.summary(ctx, d)

@@ -2,15 +2,16 @@
 
 import streamlit as st
 
+from datetime import date, timedelta
+
 import ui
 import ui.downloads
-from datetime import date
 
-from steunwijzer import accountability, applications, audit, documents, forms, funds, i18n, letters, reports, review, workflow
-from steunwijzer.errors import SteunwijzerError
+from steunwijzer import accountability, applications, audit, cases, documents, forms, funds, i18n, letters, reports, review, workflow
+from steunwijzer.errors import NotFound, SteunwijzerError
 from steunwijzer.i18n import N_
 from steunwijzer.labels import PAYMENT_LABELS, TIER_LABELS
-from steunwijzer.models import Decision, Outcome, QuestionType, Role
+from steunwijzer.models import Answer, Decision, Outcome, QuestionType, Role, Status
 from steunwijzer.workflow import Action
 from ui import answer, conversation, decision, mail, session
 from ui.text import md
@@ -19,11 +20,18 @@ ctx = ui.page_setup(N_("Review an application"), role="officer", layout="wide")
 _ = ctx.gettext
 officer = ctx.officer
 
-app_id = st.session_state.get(session.REVIEW_KEY)
-typed = st.number_input(_("Application number"), min_value=1, step=1, value=app_id, key="review_number")
-if typed != app_id:
-    st.session_state[session.REVIEW_KEY] = app_id = int(typed) if typed else None
+# The number is the case number; the page always works on the case's current version.
+chosen = st.session_state.get(session.REVIEW_KEY)
+with ctx.db.session() as s:
+    app_id = cases.current_version(s, chosen) if chosen else None
+    number = cases.case_number(s, app_id) if app_id else chosen
+typed = st.number_input(_("Application number"), min_value=1, step=1, value=number, key="review_number")
+if typed != number:
+    st.session_state[session.REVIEW_KEY] = int(typed) if typed else None
+    st.rerun()
 if not app_id:
+    if chosen:
+        ctx.error(NotFound("This application does not exist or is not yours to see."))
     st.info(_("Choose an application in the list of applications."))
     st.stop()
 
@@ -34,6 +42,10 @@ try:
     with ctx.db.session() as s:
         app = review.open_application(s, officer, app_id, record_view=first_look)
         fund = funds.get_fund(s, app.fund_id)
+        notes = cases.notes(s, officer, app.id)
+        changed = {c.question_id: c for c in cases.changes(s, officer, app.id)}
+        versions = cases.case_versions(s, officer, app.id)
+        team = cases.colleagues(s, officer, app.id)
 except SteunwijzerError as exc:
     if first_look:
         with ctx.db.session() as s:
@@ -43,12 +55,49 @@ except SteunwijzerError as exc:
 
 form = forms.application_form(fund)
 group = forms.value_by_role(app.answers, Role.group_name, form)
-st.title(f"\#{app.id} · {md(group or '—')}")
-st.caption(f"{md(fund.name)} · {_(workflow.officer_label(app.status))} · {_('Sent on {date}').format(date=ctx.moment(app.submitted_at))}")
-st.info(_("Judge the plan, not the language or the writing. If something is unclear, ask the group."), icon=":material/balance:")
+st.title(f"\#{app.case_id} · {md(group or '—')}")
+facts = [md(fund.name), _(workflow.officer_label(app.status)), _("version {n}").format(n=app.version),
+         _("Sent on {date}").format(date=ctx.moment(app.submitted_at))]
+if app.submitted_at:
+    promised = ctx.local(app.submitted_at).date() + timedelta(days=ctx.settings.answer_within_days)
+    late = promised < date.today() and app.status in workflow.UNDECIDED
+    text = _("Answer promised by {date}").format(date=ctx.day(promised))
+    facts.append(f":red[**{text} · {_('passed')}**]" if late else text)
+facts.append(_("Assigned to {name}").format(name=md(app.assigned_to)) if app.assigned_to else _("Not assigned"))
+st.caption(" · ".join(facts) + "  \n" + _("Times are in the time zone {zone}.").format(zone=ctx.settings.timezone))
 
-tab_answers, tab_talk, tab_decide, tab_report, tab_history = st.tabs(
-    [_("Answers"), _("Conversation"), _("Decision"), _("Report"), _("History")])
+# Two officers at once: the revision this officer last saw goes with every act (the core refuses
+# a stale one in the same transaction), and a change by someone else since is said out loud.
+SEEN = f"_seen_revision_{app.id}"
+seen_revision = st.session_state.get(SEEN, app.revision)
+st.session_state[SEEN] = app.revision
+if seen_revision != app.revision:
+    st.warning(_("Another officer changed this application a moment ago (it is now: {status}). Nothing was saved. "
+                 "Look at it again.").format(status=_(workflow.officer_label(app.status))), icon=":material/sync_problem:")
+
+
+def act(action) -> None:
+    """Run an officer's act; after it worked, show the page again (own changes are no surprise)."""
+    if ctx.attempt(action):
+        st.session_state.pop(SEEN, None)
+        st.rerun()
+
+
+take, to_col, assign_col, _rest = st.columns([1, 1.6, 1, 3], vertical_alignment="bottom")
+if app.assigned_to != officer.username and take.button(_("Take this case"), icon=":material/person_add:"):
+    act(lambda s: cases.take(s, officer, app.id))
+assign_to = to_col.selectbox(_("Assign to"), team, index=None, placeholder=_("Assign to"), key="assign_to",
+                             label_visibility="collapsed")
+if assign_col.button(_("Assign"), disabled=not assign_to, icon=":material/group:", key="assign_go"):
+    act(lambda s: cases.assign(s, officer, [app.id], assign_to))
+st.info(_("Judge the plan, not the language or the writing. If something is unclear, ask the group."), icon=":material/balance:")
+if app.status == Status.changing:
+    st.warning(_("The group is changing its application. You can decide when it has sent the new version."),
+               icon=":material/edit_note:")
+
+tab_answers, tab_talk, tab_notes, tab_decide, tab_report, tab_history = st.tabs(
+    [_("Answers"), _("Conversation"), _("Notes and advice ({n})").format(n=len(notes)), _("Decision"), _("Report"),
+     _("History")])
 
 
 def play(audio_id: int, language: str | None = None) -> None:
@@ -69,10 +118,30 @@ def play(audio_id: int, language: str | None = None) -> None:
             st.info(_("Machine translation, may contain errors:") + " " + md(st.session_state[key]))
 
 
+def question_of(question_id: str):
+    try:
+        return form.question(question_id)
+    except KeyError:
+        return None
+
+
 with tab_answers:
+    if changed:
+        st.warning(_("Version {n}: the group changed {count} answers.").format(n=app.version, count=len(changed)),
+                   icon=":material/difference:")
+        with st.expander(_("What changed since version {n}").format(n=app.version - 1), expanded=True):
+            for change in changed.values():
+                question = question_of(change.question_id)
+                st.markdown(f"**{_(question.text) if question else md(change.question_id)}**")
+                before, after = st.columns(2)
+                before.caption(_("Before"))
+                before.markdown(answer.show_answer(ctx, Answer(question_id=change.question_id, value=change.before), question))
+                after.caption(_("Now"))
+                after.markdown(answer.show_answer(ctx, Answer(question_id=change.question_id, value=change.after), question))
     for question in form.questions_for(app.route):
         given = app.answers.get(question.id)
-        st.markdown(f"**{_(question.text)}**")
+        st.markdown(f"**{_(question.text)}**" + (" · :orange[" + _("changed in version {n}").format(n=app.version) + "]"
+                                                  if question.id in changed else ""))
         if given and given.language and given.language != ctx.locale and question.is_open_text or (given and given.source == "voice"):
             label = _("Answer in {language}").format(language=i18n.language_name(given.language or app.locale, ctx.locale))
             st.caption(label + (" · " + _("spoken, transcribed") if given.source == "voice" else ""))
@@ -98,8 +167,35 @@ with tab_talk:
                                format_func=lambda k: _("Write my own question") if k is None else _(templates[k]))
             text = st.text_area(_("Your own question (the group reads it as you write it)"), max_chars=review.MAX_MESSAGE)
             if st.form_submit_button(_("Send the question"), type="primary"):
-                if ctx.attempt(lambda s: review.ask_group(s, officer, app.id, key, None if key else text)):
-                    st.rerun()
+                act(lambda s: review.ask_group(s, officer, app.id, key, None if key else text))
+
+
+with tab_notes:
+    st.caption(_("Only officers see these notes. They are never sent to the group or put in its documents."))
+    kinds = {"note": N_("Note"), "advice_request": N_("Asks for advice"), "advice": N_("Advice")}
+    for note in notes:
+        with st.chat_message("assistant" if note.kind == "advice" else "user",
+                             avatar=":material/sticky_note_2:" if note.kind == "note" else ":material/forum:"):
+            to = (" → " + md(note.to_officer)) if note.kind == "advice_request" and note.to_officer else ""
+            st.caption(f"{_(kinds[note.kind])} · {md(note.author)}{to} · {ctx.moment(note.created_at)}")
+            st.markdown(md(note.text))
+            if note.kind == "advice_request" and not note.answered and note.to_officer == officer.username:
+                with st.form(f"advice_{note.id}", clear_on_submit=True):
+                    advice_text = st.text_area(_("Your advice"), max_chars=cases.MAX_NOTE)
+                    if st.form_submit_button(_("Give my advice"), type="primary"):
+                        act(lambda s: cases.give_advice(s, officer, app.id, note.id, advice_text))
+    with st.form("note", clear_on_submit=True):
+        note_text = st.text_area(_("Private note"), max_chars=cases.MAX_NOTE)
+        if st.form_submit_button(_("Save the note"), icon=":material/note_add:"):
+            act(lambda s: cases.add_note(s, officer, app.id, note_text))
+    others = [name for name in team if name != officer.username]
+    if others:
+        with st.form("ask_advice", clear_on_submit=True):
+            st.markdown("**" + _("Ask a colleague for a second opinion") + "**")
+            colleague = st.selectbox(_("Colleague"), others)
+            advice_question = st.text_area(_("Your question to the colleague"), max_chars=cases.MAX_NOTE)
+            if st.form_submit_button(_("Ask for advice"), icon=":material/forum:"):
+                act(lambda s: cases.ask_advice(s, officer, app.id, colleague, advice_question))
 
 
 def review_suggestions():
@@ -136,6 +232,15 @@ def decision_form() -> None:
         conditions = st.text_area(_("Own conditions (optional; the group reads them as you write them)"), max_chars=2000)
         chosen = Decision(outcome=Outcome.grant, amount_eur=amount, payment=payment, fixed_at_once=fixed, conditions=conditions,
                           condition_keys=keys, report_tier=tier)
+        warnings = review.grant_warnings(amount, asked, fund.max_amount_eur)
+        for warning in warnings:
+            st.warning(_(warning) + " " + _("Asked: {asked} · fund maximum: {maximum}").format(
+                asked=ctx.money(asked), maximum=ctx.money(fund.max_amount_eur)), icon=":material/warning:")
+        if warnings:
+            st.text_area(_("Why this amount? (needed to save)"), max_chars=2000, key="confirm_reason")
+        if action == Action.decide and review.needs_second_officer(amount, fund.max_amount_eur, ctx.settings.four_eyes_from_eur):
+            st.info(_("A grant above {amount} or above the fund's maximum waits for a second officer's approval.").format(
+                amount=ctx.money(ctx.settings.four_eyes_from_eur)), icon=":material/group:")
     elif outcome == Outcome.refuse:
         standard = letters.refusal_reasons()
         keys = st.multiselect(_("Standard reasons (the group reads them in its own language, with the rule)"), list(standard),
@@ -158,15 +263,38 @@ def decision_form() -> None:
             st.markdown("  \n".join(md(line) for line in documents.docx_text(draft)))
         except (SteunwijzerError, ValueError):
             st.caption(_("Fill in the decision first."))
-    if st.button(_("Save the decision"), type="primary", icon=":material/gavel:"):
-        if ctx.attempt(lambda s: review.decide(s, officer, app.id, chosen, report_due_days=ctx.settings.report_due_days)):
-            st.rerun()
+    if st.button(_("Save the decision"), type="primary", icon=":material/gavel:", key=f"save_decision_{action.value}"):
+        reason = st.session_state.get("confirm_reason") if outcome == Outcome.grant else None
+        act(lambda s: review.decide(s, officer, app.id, chosen, report_due_days=ctx.settings.report_due_days,
+                                    expected_revision=seen_revision, four_eyes_from=ctx.settings.four_eyes_from_eur,
+                                    confirm_reason=reason))
 
 
 with tab_decide:
-    if app.decision:
+    if app.decision and app.decision.state == "pending":
+        st.warning(_("Decision waiting for a second officer"), icon=":material/group:")
+        decision.summary(ctx, app.decision, for_officer=True)
+        st.caption(_("Proposed by {name}").format(name=md(app.decision.officer)))
+        if app.decision.warning_reason:
+            st.markdown(_("Reason for this amount:") + " " + md(app.decision.warning_reason))
+        if workflow.may_second(app.decision.officer, officer.username):
+            if st.button(_("Approve the grant (second officer)"), type="primary", icon=":material/verified:"):
+                act(lambda s: review.approve_decision(s, officer, app.id, ctx.settings.report_due_days,
+                                                                 expected_revision=seen_revision))
+        else:
+            st.info(_("A second officer must approve this grant. You proposed it yourself."))
+        with st.form("send_back", clear_on_submit=True):
+            why = st.text_area(_("Why not? (a note for the officers)"), max_chars=cases.MAX_NOTE)
+            if st.form_submit_button(_("Send the proposed grant back")):
+                act(lambda s: review.send_back_decision(s, officer, app.id, why, expected_revision=seen_revision))
+    elif app.decision:
         st.markdown("**" + _(workflow.officer_label(app.status)) + "**")
         decision.summary(ctx, app.decision, for_officer=True)
+        if app.decision.approved_by:
+            st.caption(_("Proposed by {name}").format(name=md(app.decision.officer)) + " · "
+                       + _("Approved by {name}").format(name=md(app.decision.approved_by)))
+        if app.decision.warning_reason:
+            st.markdown(_("Reason for this amount:") + " " + md(app.decision.warning_reason))
         decision.letter_buttons(ctx, app, ["nl", app.locale], for_officer=True)
         if workflow.may(app, Action.correct, "officer"):
             with st.expander(_("Correct the decision (a new decision with its own letter; the old one stays)")):
@@ -184,7 +312,7 @@ def report_file() -> bytes:
 
 with tab_report:
     report = None
-    if app.decision and app.decision.outcome == Outcome.grant:
+    if app.decision and app.decision.outcome == Outcome.grant and app.decision.state == "final":
         with ctx.db.session() as s:
             report = reports.get_report(s, app.id)
             photos = reports.photos(s, app.id)
@@ -205,6 +333,11 @@ with tab_report:
         for question in report_form.questions:
             given = app.report_answers.get(question.id)
             if question.type == QuestionType.spending and given:
+                total = cases.spending(app.decision.amount_eur, given.value)
+                granted_col, spent_col, left_col = told.columns(3)
+                granted_col.metric(_("Granted"), ctx.money(total.granted))
+                spent_col.metric(_("Spent"), ctx.money(total.spent))
+                left_col.metric(_("Not spent"), ctx.money(total.difference))
                 told.markdown(f"*{_(question.text)}*")
                 told.dataframe([{_("Cost"): line.item, _("Planned"): ctx.money(line.amount), _("Spent"): ctx.money(line.spent),
                                  _("Difference"): ctx.money(line.amount - (line.spent or 0))} for line in given.value], hide_index=True)
@@ -214,16 +347,25 @@ with tab_report:
             st.image([p.data for p in photos], width=160)
         ui.downloads.docx_button(_("Download the report as Word file"), file_name=_(ui.downloads.REPORT_FILE).format(number=app.id), key="report_docx",
                                  build=ui.downloads.officer_download(ctx, report_file, "application.download", app.id, document="report"))
+        with ctx.db.session() as s:
+            finished = cases.closed_at(s, app.id)
+        if finished and report.status == "approved":
+            st.success(_("The report is approved. The retention period started on {start}: the personal data of this "
+                         "application will be deleted on {date}.").format(
+                start=ctx.day(ctx.local(finished).date()),
+                date=ctx.day(cases.deletion_date(finished, ctx.settings.retention_days))), icon=":material/verified:")
         if workflow.may(app, Action.approve_report, "officer"):
             if st.button(_("Approve the report and close the grant"), type="primary", icon=":material/verified:"):
-                if ctx.attempt(lambda s: reports.approve_report(s, officer, app.id)):
-                    st.rerun()
+                act(lambda s: reports.approve_report(s, officer, app.id))
             question_text = st.text_area(_("Or ask the group a question about the report"), key="report_question", max_chars=4000)
             if st.button(_("Send the question"), key="report_ask"):
-                if ctx.attempt(lambda s: reports.ask_about_report(s, officer, app.id, question_text)):
-                    st.rerun()
+                act(lambda s: reports.ask_about_report(s, officer, app.id, question_text))
 
 with tab_history:
+    if len(versions) > 1:
+        st.markdown("**" + _("Versions") + "**")
+        for v in versions:
+            st.write(f"{_('version {n}').format(n=v.version)} · {ctx.moment(v.created_at)} · {_(workflow.officer_label(v.status))}")
     for change in app.history:
         st.write(f"{ctx.moment(change.at)} · {_(workflow.officer_label(change.to_status))} · {md(change.actor)}")
     with st.expander(_("Delete this application at the group's request")):

@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from steunwijzer import answer_types, audit, auth, forms, notify, workflow
-from steunwijzer.errors import InvalidInput, NotAllowed, NotFound
+from steunwijzer.errors import Conflict, InvalidInput, Msg, NotAllowed, NotFound
 from steunwijzer.models import Answer, Application, Decision, Message, Outcome, Question, Role, Status, StatusChange
 from steunwijzer.store import (
     AnswerRow,
@@ -20,6 +20,7 @@ from steunwijzer.store import (
     LetterRow,
     MessageRow,
     PhotoRow,
+    CaseNoteRow,
     StatusChangeRow,
     TranscriptionJobRow,
     utcnow,
@@ -44,6 +45,7 @@ def start(session: Session, fund_id: str, locale: str, secret_key: bytes, route:
                          resume_hash=auth.hash_resume_code(code, secret_key), profile=profile or {})
     session.add(row)
     session.flush()
+    row.case_id = row.id
     session.add(StatusChangeRow(application_id=row.id, from_status=None, to_status=Status.draft, actor="group"))
     return load(session, row.id), code
 
@@ -73,7 +75,8 @@ def load(session: Session, application_id: int) -> Application:
     answers = list(session.scalars(select(AnswerRow).where(AnswerRow.application_id == row.id)))
     history = session.scalars(select(StatusChangeRow).where(StatusChangeRow.application_id == row.id).order_by(StatusChangeRow.id))
     messages = session.scalars(select(MessageRow).where(MessageRow.application_id == row.id).order_by(MessageRow.id))
-    decision = session.scalar(select(DecisionRow).where(DecisionRow.application_id == row.id).order_by(DecisionRow.id.desc()))
+    decision = session.scalar(select(DecisionRow).where(DecisionRow.application_id == row.id, DecisionRow.state != "rejected")
+                              .order_by(DecisionRow.id.desc()))
     return Application(
         id=row.id, fund_id=row.fund_id, status=Status(row.status), locale=row.locale, route=row.route,
         answers={a.question_id: _answer(a) for a in answers if a.form == "application"},
@@ -87,8 +90,10 @@ def load(session: Session, application_id: int) -> Application:
             condition_keys=decision.condition_keys or [], payment=decision.payment, fixed_at_once=decision.fixed_at_once,
             reason=decision.reason, reason_keys=decision.reason_keys or [], referred_to=decision.referred_to,
             report_tier=decision.report_tier, suggestions=decision.suggestions or [], officer=decision.officer,
-            created_at=decision.created_at),
+            created_at=decision.created_at, state=decision.state, approved_by=decision.approved_by,
+            warning_reason=decision.warning_reason),
         created_at=row.created_at, submitted_at=row.submitted_at, consent_at=row.consent_at,
+        case_id=row.case_id or row.id, version=row.version or 1, revision=row.revision or 0, assigned_to=row.assigned_to,
     )
 
 
@@ -139,6 +144,8 @@ def _copy_for_queue(row: ApplicationRow, question_id: str, value, language: str 
         row.group_name = value
     elif question.role == Role.amount_asked:
         row.amount_asked = value
+    elif question.role == Role.contact:
+        row.contact_name = getattr(value, "name", None)
     if language and source != "choice" and question.is_open_text:
         row.language = row.language or language
     row.current_question = question_id
@@ -182,18 +189,35 @@ def audio_bytes(session: Session, audio_id: int, application_id: int) -> tuple[b
 # ---- status: every move goes through the workflow table ----------------------------------------
 
 def step(session: Session, application_id: int, action: Action, actor: str, outcome: Outcome | None = None,
-         note: str | None = None) -> Status:
+         note: str | None = None, expected_revision: int | None = None, target: Status | None = None) -> Status:
     """Move an application by `action` as the workflow table allows, and record it. Returns the
-    new status. Anything the table does not allow is refused."""
+    new status. Anything the table does not allow is refused.
+
+    The move is one conditional UPDATE on the status (and, when given, the revision the caller
+    saw): when two officers act at once, the second one's transaction changes no row and is
+    refused with `Conflict` instead of silently overwriting the first."""
     row = _row(session, application_id)
     current = Status(row.status)
-    move = workflow.find_move(current, action, outcome)
+    if expected_revision is not None and expected_revision != row.revision:
+        raise Conflict("Another officer changed this application a moment ago (it is now: {status}). Nothing was saved. "
+                       "Look at it again.", status=Msg(workflow.officer_label(current)))
+    move = workflow.find_move(current, action, outcome, target)
     role = "group" if actor == "group" else ("system" if actor in ("purge", "system") else "officer")
     if move is None or role not in move.actors:
         raise NotAllowed("This cannot be done now. The application has status {status}.", status=current.value)
     target = move.target or current
     now = utcnow()
-    row.status = target
+    seen = row.revision if expected_revision is None else expected_revision
+    changed = session.execute(
+        update(ApplicationRow)
+        .where(ApplicationRow.id == row.id, ApplicationRow.status == current, ApplicationRow.revision == seen)
+        .values(status=target, revision=seen + 1, changed_at=now,
+                needs_action=move.needs if move.target is not None else row.needs_action)
+        .execution_options(synchronize_session="fetch")).rowcount
+    if changed != 1:
+        raise Conflict("Another officer changed this application a moment ago (it is now: {status}). Nothing was saved. "
+                       "Look at it again.", status=Msg(workflow.officer_label(current)))
+    session.refresh(row)
     if target == Status.submitted and row.submitted_at is None:
         row.submitted_at = now
     if target in workflow.FINISHED and row.closed_at is None:
@@ -212,44 +236,73 @@ def missing(session: Session, application: Application) -> list[str]:
     return [q.id for q in questions if q.required and application.answers.get(q.id) is None]
 
 
+def open_questions(session: Session, application_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(MessageRow).where(
+        MessageRow.application_id == application_id, MessageRow.sender == "officer", MessageRow.answered.is_(False))) or 0
+
+
 def submit(session: Session, application_id: int, consent: bool) -> None:
-    """Send the application: every required question answered, and the group agreed."""
+    """Send the application: every required question answered, and the group agreed. A changed
+    version is sent again: back to the officer, or, while a question is open, still waiting for
+    the group's answer."""
     if missing(session, load(session, application_id)):
         raise InvalidInput("Some questions still need an answer.")
     if not consent:
         raise InvalidInput("Please agree that we store your answers, so we can handle your application.")
-    _row(session, application_id).consent_at = utcnow()
-    step(session, application_id, Action.submit, actor="group")
+    row = _row(session, application_id)
+    row.consent_at = utcnow()
+    if row.status == Status.changing:
+        target = Status.waiting_for_group if open_questions(session, application_id) else Status.submitted
+        step(session, application_id, Action.resend, actor="group", target=target, note=f"version {row.version}")
+        audit.record(session, "group", "application.resend", application_id=application_id, case=row.case_id,
+                     version=row.version)
+    else:
+        step(session, application_id, Action.submit, actor="group")
     notify.application_received(session, application_id)
 
 
 def new_version(session: Session, application_id: int) -> Application:
-    """A new draft with the same answers, for changes after sending. The code moves along."""
+    """"Change my application" after sending: a new version of the same case.
+
+    The old version is kept unchanged (status "older version", for the diff and the history); the
+    new one gets a copy of the answers (recordings included) and takes the case along: the
+    resume code, the questions and answers with the officer (open ones stay open), the
+    recordings, the assignment and the first sending date (the promised answer date). Officers
+    keep seeing one case, "being changed" until the group sends it again."""
     old = _row(session, application_id)
     if workflow.may(old.status, Action.edit):
         return load(session, old.id)
     if not workflow.may(old.status, Action.change, "group"):
         raise NotAllowed("This application cannot be changed any more.")
-    new = ApplicationRow(fund_id=old.fund_id, status=Status.draft, locale=old.locale, route=old.route,
+    case_id = old.case_id or old.id
+    new = ApplicationRow(fund_id=old.fund_id, status=Status.changing, locale=old.locale, route=old.route,
                          resume_hash=old.resume_hash, group_name=old.group_name, amount_asked=old.amount_asked,
-                         language=old.language, profile=old.profile, version=old.version + 1, previous_id=old.id)
+                         contact_name=old.contact_name, language=old.language, profile=old.profile,
+                         version=(old.version or 1) + 1, previous_id=old.id, case_id=case_id, assigned_to=old.assigned_to,
+                         submitted_at=old.submitted_at, consent_at=old.consent_at, changed_at=utcnow())
     old.resume_hash = f"superseded:{old.id}"
     session.flush()
     session.add(new)
     session.flush()
     for answer in session.scalars(select(AnswerRow).where(AnswerRow.application_id == old.id, AnswerRow.form == "application")):
         session.add(AnswerRow(application_id=new.id, form="application", question_id=answer.question_id, value=answer.value,
-                              language=answer.language, source=answer.source, audio_id=None))
-    session.add(StatusChangeRow(application_id=new.id, from_status=None, to_status=Status.draft, actor="group",
-                                note=f"new version of #{old.id}"))
-    step(session, old.id, Action.change, actor="group", note=f"replaced by #{new.id}")
+                              language=answer.language, source=answer.source, audio_id=answer.audio_id))
+    # The thread and the recordings belong to the case: they move to its current version.
+    for table in (MessageRow, AudioRow):
+        session.execute(update(table).where(table.application_id == old.id).values(application_id=new.id)
+                        .execution_options(synchronize_session=False))
+    session.add(StatusChangeRow(application_id=new.id, from_status=old.status, to_status=Status.changing, actor="group",
+                                note=f"version {new.version}"))
+    step(session, old.id, Action.change, actor="group", note=f"version {new.version}")
+    audit.record(session, "group", "application.new_version", application_id=new.id, case=case_id,
+                 version=new.version, previous=old.id)
     return load(session, new.id)
 
 
 # ---- forgetting ---------------------------------------------------------------------------
 
 PERSONAL_TABLES = (("answers", AnswerRow), ("audio", AudioRow), ("photos", PhotoRow), ("messages", MessageRow),
-                   ("letters", LetterRow), ("transcription_jobs", TranscriptionJobRow))
+                   ("letters", LetterRow), ("transcription_jobs", TranscriptionJobRow), ("notes", CaseNoteRow))
 
 
 def versions(session: Session, application_id: int) -> list[int]:
@@ -294,7 +347,7 @@ def forget(session: Session, application_id: int, actor: str, reason: str, actio
         row = _row(session, version_id)
         if workflow.may(row.status, action, role):
             step(session, version_id, action, actor=actor)
-        row.group_name, row.profile, row.current_question = None, {}, None
+        row.group_name, row.contact_name, row.profile, row.current_question = None, None, {}, None
         row.resume_hash = f"{action.value}d:{row.id}"
         row.closed_at = row.closed_at or utcnow()
         audit.record(session, actor, f"application.{action.value}", application_id=version_id, reason=reason)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from functools import lru_cache
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
@@ -46,6 +47,9 @@ class Settings(BaseSettings):
     replicas: int = Field(1, ge=1, description="App processes scripts/start.sh runs behind nginx on one port (sticky sessions, one database).")
     officer_session_minutes: int = Field(30, ge=1, description="An officer is logged out after this many idle minutes.")
     officer_session_max_hours: float = Field(8, gt=0, description="An officer is logged out this many hours after logging in, active or not.")
+    answer_within_days: int = Field(28, ge=1, description="Days after sending by which the group was promised an answer (shown in the queue, red when passed).")
+    four_eyes_from_eur: Decimal = Field(Decimal("5000"), ge=0, description="A grant above this amount (or above the fund's maximum) waits for a second officer's approval.")
+    timezone: str = Field("Europe/Amsterdam", description="The municipality's time zone: officers see every time in it.")
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -47,6 +47,10 @@ class SessionEnded(NotAllowed):
     """An officer's session may not go on (idle, too old, account disabled or gone)."""
 
 
+class Conflict(NotAllowed):
+    """Someone else changed the thing a moment ago (optimistic check): nothing was saved."""
+
+
 class TooManyAttempts(SteunwijzerError):
     """A limit on attempts was reached."""
 

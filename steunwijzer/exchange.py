@@ -73,6 +73,8 @@ class ApplicationExport(_Tagged):
     history: list[StatusChange] = []
     messages: list[Message] = []
     decision: Decision | None = None
+    case_id: int | None = None       # the case number; versions of one case share it
+    version: int = 1
 
 
 def _export_answers(answers) -> dict:
@@ -87,8 +89,9 @@ def export_application(session: Session, application_id: int, actor: str = "cli"
         "route": app.route, "created_at": app.created_at, "submitted_at": app.submitted_at, "consent_at": app.consent_at,
         "profile": app.profile, "answers": _export_answers(app.answers), "report_answers": _export_answers(app.report_answers),
         "history": app.history, "messages": [m.model_copy(update={"audio_id": None}) for m in app.messages], "decision": app.decision,
+        "case_id": app.case_id, "version": app.version,
     }
-    audit.record(session, actor, "application.export", application_id=application_id)
+    audit.record(session, actor, "application.export", application_id=application_id, case=app.case_id, version=app.version)
     return ApplicationExport.model_validate(data).model_dump(mode="json")
 
 
@@ -120,8 +123,10 @@ def import_application(session: Session, data: dict, secret_key: bytes, actor: s
         d = parsed.decision
         session.add(DecisionRow(application_id=app.id, outcome=d.outcome, amount_eur=d.amount_eur, conditions=d.conditions,
                                 payment=d.payment, reason=d.reason, referred_to=d.referred_to, report_tier=d.report_tier,
-                                officer=d.officer or actor, created_at=d.created_at))
+                                officer=d.officer or actor, created_at=d.created_at, state=d.state,
+                                approved_by=d.approved_by, warning_reason=d.warning_reason))
     row.status = parsed.status
+    row.version = parsed.version  # the imported file becomes a case of its own here
     row.created_at = parsed.created_at or row.created_at
     row.submitted_at, row.consent_at = parsed.submitted_at, parsed.consent_at
     audit.record(session, actor, "application.import", application_id=app.id)
@@ -132,7 +137,8 @@ def schema() -> dict:
     return ApplicationExport.model_json_schema()
 
 
-CSV_COLUMNS = ("id", "status", "fund_id", "group_name", "amount_asked", "language", "submitted_at", "updated_at")
+CSV_COLUMNS = ("id", "status", "fund_id", "group_name", "amount_asked", "language", "submitted_at", "updated_at",
+               "case_id", "version", "needs_action", "assigned_to", "contact_name", "answer_by")
 
 
 def queue_csv(rows: list[ApplicationRow]) -> str:
@@ -141,7 +147,7 @@ def queue_csv(rows: list[ApplicationRow]) -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for row in rows:
-        writer.writerow([_csv_cell(getattr(row, c)) for c in CSV_COLUMNS])
+        writer.writerow([_csv_cell(getattr(row, c, None)) for c in CSV_COLUMNS])
     return out.getvalue()
 
 

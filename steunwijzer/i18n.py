@@ -152,6 +152,17 @@ def format_day(value: date | None, locale: str, fmt: str = "long") -> str:
     return _babel_format_date(value, format=fmt, locale=locale)
 
 
+def to_timezone(value: datetime | None, zone: str) -> datetime | None:
+    """A stored moment (naive means UTC) as wall-clock time in `zone`, without tzinfo for display."""
+    if value is None:
+        return None
+    from datetime import timezone
+    from zoneinfo import ZoneInfo
+
+    aware = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return aware.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+
+
 def format_moment(value: datetime | None, locale: str) -> str:
     if value is None:
         return "—"

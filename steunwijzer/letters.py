@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from steunwijzer import forms
 from steunwijzer.errors import InvalidInput, NotFound
 from steunwijzer.models import Application, BankAccount, Contact, Decision, Fund, Officer, Outcome, Role
-from steunwijzer.store import DecisionRow, LetterRow, ReportRow
+from steunwijzer.store import LetterRow, ReportRow
 
 PAY_WITHIN_DAYS = 14          # an advance is paid within two weeks of the decision
 OBJECTION_WEEKS = 6           # Awb 6:7
@@ -189,8 +189,8 @@ def store_letters(session: Session, decision_id: int, application_id: int, facts
 def stored_letter(session: Session, application_id: int, locale: str | None = None) -> tuple[bytes, str]:
     """The letter of the latest decision, exactly as it was made: in `locale` when there is one
     in that language, else the official Dutch letter. Returns (bytes, locale)."""
-    decision_id = session.scalar(select(DecisionRow.id).where(DecisionRow.application_id == application_id)
-                                 .order_by(DecisionRow.id.desc()))
+    decision_id = session.scalar(select(LetterRow.decision_id).where(LetterRow.application_id == application_id)
+                                 .order_by(LetterRow.decision_id.desc()))  # the latest final decision (a proposal has none)
     if decision_id is None:
         raise NotFound("This application has no decision yet.")
     letters = {row.locale: row for row in session.scalars(select(LetterRow).where(LetterRow.decision_id == decision_id))}

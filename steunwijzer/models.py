@@ -350,6 +350,9 @@ class Status(StrEnum):
     report_submitted = "report_submitted"
     closed = "closed"
     withdrawn = "withdrawn"
+    changing = "changing"                     # a new version the group is still changing
+    superseded = "superseded"                 # an older version of a case
+    awaiting_approval = "awaiting_approval"   # a grant waiting for a second officer (four eyes)
 
 
 class StatusChange(BaseModel):
@@ -400,6 +403,9 @@ class Decision(BaseModel):
     suggestions: list[SuggestedFund] = Field(default_factory=list)
     officer: str | None = None
     created_at: datetime | None = None
+    state: Literal["final", "pending", "rejected"] = "final"
+    approved_by: str | None = None
+    warning_reason: str | None = None
 
 
 class Application(BaseModel):
@@ -417,6 +423,10 @@ class Application(BaseModel):
     created_at: datetime | None = None
     submitted_at: datetime | None = None
     consent_at: datetime | None = None
+    case_id: int | None = None        # the case number officers see (the first version's id)
+    version: int = 1
+    revision: int = 0                 # for the optimistic check when two officers act at once
+    assigned_to: str | None = None
 
 
 class Officer(BaseModel):

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import assert_never
 
 from pydantic import BaseModel, ConfigDict
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from steunwijzer import applications, audit, notify, workflow
 from steunwijzer.access import check_access, handled_fund_ids
-from steunwijzer.errors import InvalidInput, NotAllowed, NotFound
+from steunwijzer.errors import Conflict, InvalidInput, Msg, NotAllowed, NotFound
 from steunwijzer.forms import load_form
+from steunwijzer.i18n import N_
 from steunwijzer.models import Application, Decision, Officer, Outcome, Status, SuggestedFund
-from steunwijzer.store import ApplicationRow, DecisionRow, MessageRow, utcnow
+from steunwijzer.store import ApplicationRow, CaseReadRow, DecisionRow, MessageRow, utcnow
 from steunwijzer.text import clean_text
 from steunwijzer.workflow import Action
 
@@ -30,24 +31,70 @@ def common_questions() -> dict[str, str]:
     return {q.id: q.text for q in load_form("common_questions").questions}
 
 
-# ---- the queue ----------------------------------------------------------------------------
+# ---- the queue (the officers' inbox) ------------------------------------------------------
+
+VIEWS = ("needs_action", "overdue_reports", "all")
+# Sortable columns → what the database sorts on (every column of the table can be sorted).
+SORTS = ("number", "needs", "status", "fund", "group", "contact", "amount", "language", "sent", "answer_by",
+         "assigned", "report_due")
+
 
 @dataclass
 class QueueFilter:
-    statuses: list[str] = field(default_factory=lambda: [Status.submitted, Status.waiting_for_group])
+    view: str = "needs_action"       # needs_action | overdue_reports | all
+    statuses: list[str] = field(default_factory=list)  # empty: every status in the queue
     fund_id: str | None = None
     language: str | None = None
     min_amount: Decimal | None = None
     max_amount: Decimal | None = None
     text: str | None = None
+    mine: bool = False
+    sort: str = "sent"
+    descending: bool = True
     page: int = 0
 
+    def to_dict(self) -> dict:
+        """What a saved filter stores (JSON; the page is not part of it)."""
+        return {"view": self.view, "statuses": [str(s) for s in self.statuses], "fund_id": self.fund_id,
+                "language": self.language, "min_amount": None if self.min_amount is None else str(self.min_amount),
+                "max_amount": None if self.max_amount is None else str(self.max_amount), "text": self.text,
+                "mine": self.mine, "sort": self.sort, "descending": self.descending}
 
-def _queue_query(session: Session, officer: Officer, flt: QueueFilter):
+    @classmethod
+    def from_dict(cls, data: dict) -> "QueueFilter":
+        known = {k: v for k, v in (data or {}).items() if k in cls.__dataclass_fields__ and k != "page"}
+        for key in ("min_amount", "max_amount"):
+            if known.get(key) is not None:
+                known[key] = Decimal(str(known[key]))
+        flt = cls(**known)
+        if flt.view not in VIEWS:
+            flt.view = "needs_action"
+        if flt.sort not in SORTS:
+            flt.sort = "sent"
+        return flt
+
+
+def _overdue(today: date):
+    return and_(ApplicationRow.status == Status.granted, ApplicationRow.report_due < today)
+
+
+def _needs_expr(today: date):
+    """What needs action now: the last move's need, or an overdue report."""
+    return case((_overdue(today), "overdue"), else_=ApplicationRow.needs_action)
+
+
+def _queue_query(session: Session, officer: Officer, flt: QueueFilter, today: date | None = None):
+    today = today or date.today()
     query = select(ApplicationRow).where(ApplicationRow.fund_id.in_(handled_fund_ids(session, officer)),
                                          ApplicationRow.status.in_([str(s) for s in workflow.IN_QUEUE]))
+    if flt.view == "needs_action":
+        query = query.where(or_(ApplicationRow.needs_action.is_not(None), _overdue(today)))
+    elif flt.view == "overdue_reports":
+        query = query.where(_overdue(today))
     if flt.statuses:
         query = query.where(ApplicationRow.status.in_([str(s) for s in flt.statuses]))
+    if flt.mine:
+        query = query.where(ApplicationRow.assigned_to == officer.username)
     if flt.fund_id:
         query = query.where(ApplicationRow.fund_id == flt.fund_id)
     if flt.language:
@@ -59,12 +106,28 @@ def _queue_query(session: Session, officer: Officer, flt: QueueFilter):
     text = clean_text(flt.text, multiline=False)[:100] if flt.text else ""
     if text:
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        conditions = [ApplicationRow.group_name.ilike(pattern, escape="\\")]
+        conditions = [ApplicationRow.group_name.ilike(pattern, escape="\\"),
+                      ApplicationRow.contact_name.ilike(pattern, escape="\\")]
         number = text.removeprefix("#").strip()
         if number.isascii() and number.isdigit() and len(number) < 10:
-            conditions.append(ApplicationRow.id == int(number))
+            by_number = [ApplicationRow.case_id == int(number), ApplicationRow.id == int(number)]
+            # "#123" is a number only (found through the indexes); "123" may also be part of a name
+            conditions = by_number if text.startswith("#") else conditions + by_number
         query = query.where(or_(*conditions))
     return query
+
+
+def _order(flt: QueueFilter, today: date):
+    column = {
+        "number": ApplicationRow.case_id, "needs": _needs_expr(today), "status": ApplicationRow.status,
+        "fund": ApplicationRow.fund_id, "group": ApplicationRow.group_name, "contact": ApplicationRow.contact_name,
+        "amount": ApplicationRow.amount_asked, "language": ApplicationRow.language, "sent": ApplicationRow.submitted_at,
+        "answer_by": ApplicationRow.submitted_at, "assigned": ApplicationRow.assigned_to,
+        "report_due": ApplicationRow.report_due,
+    }.get(flt.sort, ApplicationRow.submitted_at)
+    if flt.descending:
+        return [column.desc(), ApplicationRow.id.desc()]
+    return [column.asc(), ApplicationRow.id.asc()]
 
 
 class QueueItem(BaseModel):
@@ -72,39 +135,83 @@ class QueueItem(BaseModel):
 
     model_config = ConfigDict(from_attributes=True)
     id: int
+    case_id: int | None = None
+    version: int = 1
     status: Status
     fund_id: str
     group_name: str | None
+    contact_name: str | None = None
     amount_asked: Decimal | None
     language: str | None
     submitted_at: datetime | None
     updated_at: datetime | None
+    changed_at: datetime | None = None
     report_due: date | None
+    assigned_to: str | None = None
+    needs_action: str | None = None
+    unread: bool = False
+    answer_by: date | None = None       # the date the group was promised an answer
+    answer_late: bool = False           # that date has passed without a decision
+
+    @property
+    def number(self) -> int:
+        return self.case_id or self.id
 
 
-def queue(session: Session, officer: Officer, flt: QueueFilter, page_size: int = PAGE_SIZE) -> tuple[list[QueueItem], int]:
-    """One page of the queue, newest first, and the total count."""
-    query = _queue_query(session, officer, flt)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(ApplicationRow.submitted_at.desc(), ApplicationRow.id.desc())
-                           .limit(page_size).offset(max(flt.page, 0) * page_size))
-    return [QueueItem.model_validate(r) for r in rows], total
+def _items(session: Session, officer: Officer, rows, today: date, answer_days: int) -> list[QueueItem]:
+    rows = list(rows)
+    reads = dict(session.execute(select(CaseReadRow.case_id, CaseReadRow.read_at).where(
+        CaseReadRow.officer == officer.username, CaseReadRow.case_id.in_([r.case_id or r.id for r in rows]))).all())
+    items = []
+    for r in rows:
+        item = QueueItem.model_validate(r)
+        if r.status == Status.granted and r.report_due and r.report_due < today:
+            item.needs_action = "overdue"
+        seen = reads.get(item.number)
+        item.unread = seen is None or (r.changed_at is not None and r.changed_at > seen)
+        if r.submitted_at is not None:
+            item.answer_by = r.submitted_at.date() + timedelta(days=answer_days)
+            item.answer_late = item.answer_by < today and item.status in workflow.UNDECIDED
+        items.append(item)
+    return items
 
 
-def queue_for_export(session: Session, officer: Officer, flt: QueueFilter) -> list[QueueItem]:
-    rows = [QueueItem.model_validate(r) for r in session.scalars(_queue_query(session, officer, flt).order_by(ApplicationRow.id))]
-    audit.record(session, officer.username, "applications.export_csv", count=len(rows))
+def queue(session: Session, officer: Officer, flt: QueueFilter, page_size: int = PAGE_SIZE, *,
+          answer_days: int = 28, today: date | None = None) -> tuple[list[QueueItem], int]:
+    """One page of the inbox in the chosen order, and the total count."""
+    today = today or date.today()
+    query = _queue_query(session, officer, flt, today)
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    rows = session.scalars(query.order_by(*_order(flt, today)).limit(page_size).offset(max(flt.page, 0) * page_size))
+    return _items(session, officer, rows, today, answer_days), total
+
+
+def queue_for_export(session: Session, officer: Officer, flt: QueueFilter, ids: list[int] | None = None,
+                     answer_days: int = 28) -> list[QueueItem]:
+    """The whole filtered list (or only the chosen rows) for a CSV file; audited."""
+    today = date.today()
+    query = _queue_query(session, officer, flt, today)
+    if ids is not None:
+        query = _queue_query(session, officer, QueueFilter(view="all"), today).where(ApplicationRow.id.in_(ids))
+    rows = _items(session, officer, session.scalars(query.order_by(ApplicationRow.id)), today, answer_days)
+    audit.record(session, officer.username, "applications.export_csv", count=len(rows),
+                 versions=",".join(f"{r.number}v{r.version}" for r in rows[:200]))
     return rows
 
 
 # ---- one application ----------------------------------------------------------------------
 
 def open_application(session: Session, officer: Officer, application_id: int, record_view: bool = True) -> Application:
-    """The application, if this officer may see it. `record_view`: write the audit line (the page
+    """An application as the officer sees it (any version), if this officer may see it; the case
+    counts as read by this officer from now on. `record_view`: write the audit line (the page
     does so once per opening, not on every rerun)."""
-    check_access(session, officer, application_id)
+    row = check_access(session, officer, application_id)
     if record_view:
-        audit.record(session, officer.username, "application.view", application_id=application_id)
+        audit.record(session, officer.username, "application.view", application_id=application_id,
+                     case=row.case_id or row.id, version=row.version or 1)
+    from steunwijzer import cases
+
+    cases.mark_read(session, officer, [row.case_id or row.id])
     return applications.load(session, application_id)
 
 
@@ -148,19 +255,44 @@ def answer_officer(session: Session, application_id: int, text: str, language: s
     applications.step(session, application_id, Action.answer, actor="group", note="answered a question")
 
 
-def decide(session: Session, officer: Officer, application_id: int, decision: Decision, report_due_days: int = 183,
-           sender=None) -> int:
-    """Grant, refuse or refer — or correct the last decision with a new one. A refusal needs a
-    reason; a grant needs a positive amount and opens the report its tier asks (never heavier than
-    the rule for the amount). The letters are made now and stored: every download gives exactly
-    them. Returns the decision's id."""
-    from steunwijzer import accountability, auth, funds, letters, reports
-    from steunwijzer.config import get_settings
+def grant_warnings(amount: Decimal | None, asked: Decimal | None, fund_max: Decimal | None) -> list[str]:
+    """Why a grant needs a reason before it is saved (msgids): more than asked, more than the fund gives."""
+    found = []
+    if amount is not None and asked is not None and amount > asked:
+        found.append(N_("This is more than the group asked for."))
+    if amount is not None and fund_max is not None and amount > fund_max:
+        found.append(N_("This is more than the fund's maximum."))
+    return found
+
+
+def needs_second_officer(amount: Decimal | None, fund_max: Decimal | None, four_eyes_from: Decimal) -> bool:
+    """Four eyes: a grant above the set amount or above the fund's maximum waits for a second officer."""
+    return amount is not None and (amount > four_eyes_from or (fund_max is not None and amount > fund_max))
+
+
+def decide(session: Session, officer: Officer, application_id: int, decision: Decision, report_due_days: int = 183, *,
+           expected_revision: int | None = None, four_eyes_from: Decimal = Decimal("5000"),
+           confirm_reason: str | None = None, sender=None) -> Status:
+    """Grant, refuse or refer — or correct the last decision with a new one (before the report).
+    A refusal needs a reason; a grant needs a positive amount and opens the report its tier asks
+    (never heavier than the rule for the amount). A grant above what was asked or above the fund's
+    maximum needs a reason (`confirm_reason`); a grant above `four_eyes_from` or the fund's maximum
+    waits for a second officer. `expected_revision` is the application as the officer saw it: if
+    someone else acted since, nothing is saved (Conflict). A final decision's letters are made now
+    and stored: every download gives exactly them. Returns the new status."""
+    from steunwijzer import accountability, funds, letters, reports
 
     row = check_access(session, officer, application_id)
-    action = Action.decide if workflow.may(row.status, Action.decide, "officer") else Action.correct
-    if not workflow.may(row.status, action, "officer"):
+    if expected_revision is not None and expected_revision != row.revision:
+        raise Conflict("Another officer changed this application a moment ago (it is now: {status}). Nothing was saved. "
+                       "Look at it again.", status=Msg(workflow.officer_label(row.status)))
+    if workflow.may(row.status, Action.decide, "officer"):
+        action = Action.decide
+    elif workflow.may(row.status, Action.correct, "officer"):
+        action = Action.correct
+    else:
         raise NotAllowed("This cannot be done now. The application has status {status}.", status=row.status)
+    state, reason = "final", None
     letters.check_keys(decision)
     fund = funds.get_fund(session, row.fund_id)
     application = applications.load(session, application_id)
@@ -175,6 +307,13 @@ def decide(session: Session, officer: Officer, application_id: int, decision: De
             if fixed is None:
                 fixed = decision.amount_eur <= letters.FIXED_AT_ONCE_UP_TO
             decision = decision.model_copy(update={"report_tier": tier, "fixed_at_once": fixed, "reason_keys": [], "suggestions": []})
+            if grant_warnings(decision.amount_eur, row.amount_asked, fund.max_amount_eur):
+                reason = clean_text(confirm_reason) or None
+                if not reason:
+                    raise InvalidInput("This grant is more than asked or more than the fund's maximum. "
+                                       "Confirm it with a reason.")
+            if action == Action.decide and needs_second_officer(decision.amount_eur, fund.max_amount_eur, four_eyes_from):
+                action, state = Action.propose, "pending"
         case Outcome.refuse:
             if not decision.reason_keys and not clean_text(decision.reason):
                 raise InvalidInput("Please give the reason for the refusal. The group will read it.")
@@ -197,24 +336,81 @@ def decide(session: Session, officer: Officer, application_id: int, decision: De
                           reason_keys=list(decision.reason_keys), condition_keys=list(decision.condition_keys),
                           fixed_at_once=decision.fixed_at_once,
                           suggestions=[s.model_dump() for s in decision.suggestions],
-                          officer=officer.username, created_at=utcnow())
+                          officer=officer.username, created_at=utcnow(), state=state, warning_reason=reason)
     session.add(decided)
     session.flush()
-    applications.step(session, application_id, action, actor=officer.username, outcome=decision.outcome)
-    if decision.outcome == Outcome.grant:
+    status = applications.step(session, application_id, action, actor=officer.username, outcome=decision.outcome,
+                               expected_revision=expected_revision)
+    if status == Status.granted:
         reports.open_report(session, application_id, decision.report_tier, report_due_days)
+    audit.record(session, officer.username, "application.propose.grant" if state == "pending"
+                 else f"application.{action.value}.{decision.outcome.value}", application_id=application_id,
+                 amount=decision.amount_eur or "", reason=reason or "")
+    if state == "final":
+        _make_letters(session, officer.username, application_id, decided, report_due_days, sender)
+    return status
+
+
+def _make_letters(session: Session, signer: str, application_id: int, decided: DecisionRow, report_due_days: int,
+                  sender=None) -> None:
+    """A final decision's letters, made once and stored; the group is told by mail."""
+    from steunwijzer import auth, funds, letters
+    from steunwijzer.config import get_settings
+
     try:
-        signer = auth.get_officer(session, officer.username)
+        signed_by = auth.get_officer(session, signer)
     except NotFound:  # a demo or single-sign-on officer without an account row
-        signer = officer
-    sender = sender or letters.Sender.from_settings(get_settings())
-    facts = letters.gather(session, applications.load(session, application_id), fund, decision, signer, sender,
-                           decided.created_at.date(), report_due_days)
+        signed_by = Officer(username=signer)
+    application = applications.load(session, application_id)
+    decision = application.decision
+    facts = letters.gather(session, application, funds.get_fund(session, application.fund_id), decision, signed_by,
+                           sender or letters.Sender.from_settings(get_settings()), decided.created_at.date(), report_due_days)
     letters.store_letters(session, decided.id, application_id, facts)
-    audit.record(session, officer.username, f"application.{action.value}.{decision.outcome.value}",
-                 application_id=application_id, amount=decision.amount_eur or "")
     notify.decision_taken(session, application_id)
-    return decided.id
+
+
+def _pending(session: Session, application_id: int) -> DecisionRow:
+    pending = session.scalar(select(DecisionRow).where(DecisionRow.application_id == application_id,
+                                                       DecisionRow.state == "pending").order_by(DecisionRow.id.desc()))
+    if pending is None:
+        raise NotAllowed("There is no decision waiting for approval.")
+    return pending
+
+
+def approve_decision(session: Session, officer: Officer, application_id: int, report_due_days: int = 183, *,
+                     expected_revision: int | None = None) -> None:
+    """Four eyes: a second officer approves the proposed grant; it then stands and the report is due."""
+    from steunwijzer import reports
+
+    check_access(session, officer, application_id)
+    pending = _pending(session, application_id)
+    if not workflow.may_second(pending.officer, officer.username):
+        raise NotAllowed("A second officer must approve this grant. You proposed it yourself.")
+    applications.step(session, application_id, Action.approve_decision, actor=officer.username,
+                      expected_revision=expected_revision, note=f"approved by {officer.username}")
+    pending.state, pending.approved_by, pending.approved_at = "final", officer.username, utcnow()
+    reports.open_report(session, application_id, pending.report_tier, report_due_days)
+    _make_letters(session, officer.username, application_id, pending, report_due_days)
+    audit.record(session, officer.username, "application.approve.grant", application_id=application_id,
+                 proposed_by=pending.officer, amount=pending.amount_eur or "")
+
+
+def send_back_decision(session: Session, officer: Officer, application_id: int, reason: str, *,
+                       expected_revision: int | None = None) -> None:
+    """The proposed grant is not approved: the application is open again, with the reason as a note."""
+    from steunwijzer import cases
+
+    check_access(session, officer, application_id)
+    text = clean_text(reason)
+    if not text:
+        raise InvalidInput("Please write why.")
+    pending = _pending(session, application_id)
+    applications.step(session, application_id, Action.send_back_decision, actor=officer.username,
+                      expected_revision=expected_revision)
+    pending.state = "rejected"
+    cases.add_note(session, officer, application_id, text)
+    audit.record(session, officer.username, "application.send_back.grant", application_id=application_id,
+                 proposed_by=pending.officer)
 
 
 def delete_on_request(session: Session, officer: Officer, application_id: int, reason: str) -> dict[str, int]:

@@ -66,6 +66,14 @@ class ApplicationRow(Base):
     profile: Mapped[dict] = mapped_column(default=dict)
     version: Mapped[int] = mapped_column(Integer, default=1)
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"))
+    # Case handling (issue 13): every version of an application is a row; `case_id` is the id of
+    # the first version and is the number officers see. Notes, reads and assignment follow the case.
+    case_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    assigned_to: Mapped[str | None] = mapped_column(String(64), index=True)
+    needs_action: Mapped[str | None] = mapped_column(String(24), index=True)  # workflow.Move.needs of the last move
+    changed_at: Mapped[datetime | None]            # last change the officers have to read
+    revision: Mapped[int] = mapped_column(Integer, default=0)  # optimistic check: +1 on every move
     consent_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -73,7 +81,16 @@ class ApplicationRow(Base):
     closed_at: Mapped[datetime | None]
     report_due: Mapped[date | None]
 
-    __table_args__ = (Index("ix_applications_queue", "status", "submitted_at"),)
+    __table_args__ = (
+        Index("ix_applications_queue", "status", "submitted_at"),
+        # The inbox (issue 13): counting a filter reads this index only (funds, status, needs action,
+        # overdue reports, search), and each sortable column has an index to walk in order.
+        Index("ix_applications_inbox", "fund_id", "status", "needs_action", "report_due", "group_name", "contact_name"),
+        Index("ix_applications_amount_asked", "amount_asked"),
+        Index("ix_applications_group_name", "group_name"),
+        Index("ix_applications_contact_name", "contact_name"),
+        Index("ix_applications_report_due", "report_due"),
+    )
 
 
 class AnswerRow(Base):
@@ -190,6 +207,47 @@ class DecisionRow(Base):
     suggestions: Mapped[list] = mapped_column(default=list)
     officer: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    state: Mapped[str] = mapped_column(String(16), default="final")  # final | pending (four eyes) | rejected
+    approved_by: Mapped[str | None] = mapped_column(String(64))
+    approved_at: Mapped[datetime | None]
+    warning_reason: Mapped[str | None] = mapped_column(Text)  # why more than asked or than the fund's maximum
+
+
+class CaseNoteRow(Base):
+    """Officers only: private notes, requests for a second opinion and the advice given.
+    `application_id` is the case (the first version's id); never exported to the group."""
+
+    __tablename__ = "case_notes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # note | advice_request | advice
+    author: Mapped[str] = mapped_column(String(64))
+    to_officer: Mapped[str | None] = mapped_column(String(64), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    answered: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CaseReadRow(Base):
+    """When an officer last opened a case (for "unread since the last change")."""
+
+    __tablename__ = "case_reads"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    officer: Mapped[str] = mapped_column(String(64))
+    case_id: Mapped[int] = mapped_column(Integer)
+    read_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("officer", "case_id", name="uq_case_read"),)
+
+
+class SavedFilterRow(Base):
+    __tablename__ = "saved_filters"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    officer: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(100))
+    data: Mapped[dict]
+
+    __table_args__ = (UniqueConstraint("officer", "name", name="uq_saved_filter"),)
 
 
 class LetterRow(Base):
@@ -361,6 +419,15 @@ class Database:
         from alembic import command
 
         command.upgrade(alembic_config(self), "head")
+        self.refresh_statistics()
+
+    def refresh_statistics(self) -> None:
+        """SQLite picks the inbox's indexes well only with table statistics (measured: a sorted
+        first page of 100,000 applications in 0.2 ms with them, 200–330 ms without). Refreshed at
+        start-up; about 0.1 s per 100,000 applications. PostgreSQL keeps its own (autovacuum)."""
+        if self.url.startswith("sqlite"):
+            with self.engine.begin() as conn:
+                conn.exec_driver_sql("ANALYZE applications")
 
     def dispose(self) -> None:
         self.engine.dispose()

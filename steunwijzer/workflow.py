@@ -21,7 +21,11 @@ class Action(StrEnum):
     answer = "answer"                # the group answers the open question
     decide = "decide"                # grant, refuse or refer (the outcome picks the target)
     correct = "correct"              # a new decision replaces the last one (it keeps its own letter)
-    change = "change"                # the group makes a new version after sending
+    change = "change"                # the group makes a new version after sending (the old one is kept)
+    resend = "resend"                # the group sends its changed application (a new version)
+    propose = "propose"              # a grant that needs four eyes waits for a second officer
+    approve_decision = "approve_decision"      # the second officer agrees: the grant stands
+    send_back_decision = "send_back_decision"  # the second officer (or the first) takes the proposal back
     report = "report"                # the group writes and sends its report
     approve_report = "approve_report"
     ask_about_report = "ask_about_report"
@@ -55,6 +59,15 @@ STATUSES: dict[Status, StatusInfo] = {
     Status.closed: StatusInfo(N_("Closed"), N_("This application is finished."), finished=True),
     Status.withdrawn: StatusInfo(
         N_("Withdrawn"), N_("This application was replaced or withdrawn."), finished=True),
+    # Versions keep the thread: the group changes a sent application in a new version of the same
+    # case; the old version stays for the diff and the history, but is no case of its own.
+    Status.changing: StatusInfo(
+        N_("The group is changing its application"),
+        N_("You are changing your application. Send it again when you are ready.")),
+    Status.superseded: StatusInfo(N_("Older version"), N_("This is an older version of your application."), in_queue=False),
+    Status.awaiting_approval: StatusInfo(
+        N_("Decision waiting for a second officer"),
+        N_("Your application was sent. An officer will read it. You will hear from us within 4 weeks.")),
 }
 
 
@@ -66,24 +79,51 @@ class Move:
     actors: frozenset[Actor]
     label: str                       # msgid of the button or history line
     outcome: Outcome | None = None   # for `decide`: which outcome this move stands for
+    needs: str | None = None         # what the officers must do after this move (a key of NEEDS)
+    second_officer: bool = False     # only an officer other than the one who proposed may do it
 
 
 _OPEN = frozenset({Status.submitted, Status.waiting_for_group})
 _DECIDED = frozenset({Status.granted, Status.refused, Status.referred})  # a report not yet sent
 _GROUP, _OFFICER, _SYSTEM = frozenset({"group"}), frozenset({"officer"}), frozenset({"system"})
 
+_CHANGING = frozenset({Status.changing})
+_PENDING = frozenset({Status.awaiting_approval})
+
+# What needs an officer's action after a move (the inbox). "overdue" is not a move: the queue
+# computes it from the report's due date.
+NEEDS: dict[str, str] = {
+    "new": N_("New"),
+    "changed": N_("The group changed its application"),
+    "answered": N_("The group answered your question"),
+    "report": N_("Report sent"),
+    "overdue": N_("Report overdue"),
+    "second_officer": N_("Decision waiting for a second officer"),
+    "sent_back": N_("Proposed decision sent back"),
+}
+
 MOVES: tuple[Move, ...] = (
-    Move(Action.edit, frozenset({Status.draft}), None, _GROUP, N_("Change an answer")),
-    Move(Action.submit, frozenset({Status.draft}), Status.submitted, _GROUP, N_("Send my application")),
+    Move(Action.edit, frozenset({Status.draft}) | _CHANGING, None, _GROUP, N_("Change an answer")),
+    Move(Action.submit, frozenset({Status.draft}), Status.submitted, _GROUP, N_("Send my application"), needs="new"),
     Move(Action.ask, _OPEN, Status.waiting_for_group, _OFFICER, N_("Ask the group a question")),
-    Move(Action.answer, frozenset({Status.waiting_for_group}), Status.submitted, _GROUP, N_("Send my answer")),
+    Move(Action.answer, frozenset({Status.waiting_for_group}), Status.submitted, _GROUP, N_("Send my answer"),
+         needs="answered"),
     Move(Action.decide, _OPEN, Status.granted, _OFFICER, N_("Grant"), Outcome.grant),
     Move(Action.decide, _OPEN, Status.refused, _OFFICER, N_("Refuse"), Outcome.refuse),
     Move(Action.decide, _OPEN, Status.referred, _OFFICER, N_("Refer to another fund or service"), Outcome.refer),
     *(Move(Action.correct, _DECIDED, target, _OFFICER, N_("Correct the decision"), outcome)
       for target, outcome in ((Status.granted, Outcome.grant), (Status.refused, Outcome.refuse), (Status.referred, Outcome.refer))),
-    Move(Action.change, _OPEN, Status.withdrawn, _GROUP, N_("Change my application")),
-    Move(Action.report, frozenset({Status.granted}), Status.report_submitted, _GROUP, N_("Send my report")),
+    Move(Action.propose, _OPEN, Status.awaiting_approval, _OFFICER, N_("Grant"), Outcome.grant, needs="second_officer"),
+    Move(Action.approve_decision, _PENDING, Status.granted, _OFFICER, N_("Approve the grant (second officer)"),
+         second_officer=True),
+    Move(Action.send_back_decision, _PENDING, Status.submitted, _OFFICER, N_("Send the proposed grant back"),
+         needs="sent_back"),
+    # The old version is kept as "older version"; the new one is the case from now on.
+    Move(Action.change, _OPEN, Status.superseded, _GROUP, N_("Change my application")),
+    # Sent again: back to the officer, or still waiting for the group when a question is open.
+    Move(Action.resend, _CHANGING, Status.submitted, _GROUP, N_("Send my application"), needs="changed"),
+    Move(Action.resend, _CHANGING, Status.waiting_for_group, _GROUP, N_("Send my application"), needs="changed"),
+    Move(Action.report, frozenset({Status.granted}), Status.report_submitted, _GROUP, N_("Send my report"), needs="report"),
     Move(Action.approve_report, frozenset({Status.report_submitted}), Status.closed, _OFFICER,
          N_("Approve the report and close the grant")),
     Move(Action.ask_about_report, frozenset({Status.report_submitted}), Status.granted, _OFFICER,
@@ -93,9 +133,9 @@ MOVES: tuple[Move, ...] = (
         (Action.delete, _OFFICER, N_("Delete this application at the group's request")),
         (Action.purge, _SYSTEM, N_("Deleted after the retention period")))
       for sources, target in (
-        (frozenset({Status.draft}) | _OPEN, Status.withdrawn),
+        (frozenset({Status.draft}) | _OPEN | _CHANGING | _PENDING, Status.withdrawn),
         (frozenset({Status.granted, Status.report_submitted}), Status.closed),
-        (frozenset({Status.refused, Status.referred, Status.closed, Status.withdrawn}), None))),
+        (frozenset({Status.refused, Status.referred, Status.closed, Status.withdrawn, Status.superseded}), None))),
 )
 
 
@@ -103,12 +143,16 @@ def _status(app_or_status) -> Status:
     return Status(getattr(app_or_status, "status", app_or_status))
 
 
-def find_move(app_or_status, action: Action | str, outcome: Outcome | str | None = None) -> Move | None:
-    """The move `action` (with `outcome` for a decision) from the application's status, if any."""
+def find_move(app_or_status, action: Action | str, outcome: Outcome | str | None = None,
+              target: Status | str | None = None) -> Move | None:
+    """The move `action` (with `outcome` for a decision, `target` where one action has several
+    targets) from the application's status, if any."""
     status, action = _status(app_or_status), Action(action)
     outcome = Outcome(outcome) if outcome is not None else None
+    target = Status(target) if target is not None else None
     for move in MOVES:
-        if move.action == action and status in move.sources and (outcome is None or move.outcome == outcome):
+        if (move.action == action and status in move.sources and (outcome is None or move.outcome == outcome)
+                and (target is None or move.target == target)):
             return move
     return None
 
@@ -127,8 +171,18 @@ def group_text(status: Status | str) -> str | None:
     return STATUSES[Status(status)].group_text
 
 
+def may_second(proposer: str | None, officer: str) -> bool:
+    """Four eyes: the approving officer is not the one who proposed."""
+    return bool(proposer) and proposer != officer
+
+
+def needs_label(key: str | None) -> str | None:
+    return NEEDS.get(key) if key else None
+
+
 FINISHED = frozenset(s for s, info in STATUSES.items() if info.finished)
 IN_QUEUE = tuple(s for s, info in STATUSES.items() if info.in_queue)
+UNDECIDED = frozenset({Status.submitted, Status.waiting_for_group, Status.changing, Status.awaiting_approval})
 
 
 # ---- the report's own table ------------------------------------------------------------------

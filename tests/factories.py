@@ -15,8 +15,8 @@ COMPLETE = {
     "why": "Mensen leren elkaar kennen.",
     "when_where": "In mei, in het buurthuis.",
     "participants": 20,
-    "budget": [BudgetLine(item="Eten", amount=Decimal("400.00"))],
-    "amount_asked": Decimal("400.00"),
+    "budget": [BudgetLine(item="Eten", amount=Decimal("1500.00"))],
+    "amount_asked": Decimal("1500.00"),
     "contact": Contact(name="Samira", phone="06 12345678"),
     "bank": BankAccount(route="own_account", iban="NL86INGB0002445588", holder="S. Haddad"),
 }

@@ -92,8 +92,18 @@ def give(ctx: PageContext, session: Session, app: Application, question: Questio
         applications.set_current_question(session, app.id, next_question)
 
 
+def _on_screen(app: Application, question: Question) -> bool:
+    """Whether the question's widgets are in this session now. Streamlit forgets the state of a
+    widget that was not drawn in the last run; a late change event of such a widget would read
+    nothing and must never be taken as "the answer was emptied"."""
+    prefix = key(app, question)
+    return any(k == prefix or k.startswith(prefix + "_") for k in st.session_state)
+
+
 def save_while_typing(ctx: PageContext, app: Application, question: Question, form: str = "application") -> None:
     """on_change: store what is typed so far; an unfinished answer waits for 'Save and go on'."""
+    if not _on_screen(app, question):
+        return
     try:
         with ctx.db.session() as s:
             give(ctx, s, app, question, form, complete=False)

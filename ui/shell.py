@@ -94,8 +94,12 @@ class PageContext:
     def day(self, value: date | None) -> str:
         return i18n.format_day(value, self.locale)
 
+    def local(self, value: datetime | None) -> datetime | None:
+        """A stored (naive UTC) moment in the municipality's time zone (STEUNWIJZER_TIMEZONE)."""
+        return i18n.to_timezone(value, self.settings.timezone)
+
     def moment(self, value: datetime | None) -> str:
-        return i18n.format_moment(value, self.locale)
+        return i18n.format_moment(self.local(value), self.locale)
 
     def error(self, exc: SteunwijzerError) -> None:
         st.error(exc.translated(self.gettext), icon=":material/error:")

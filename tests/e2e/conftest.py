@@ -159,3 +159,37 @@ def english_left(page, lang: str) -> list[str]:
     visible = page.locator("body").inner_text()
     ours = [m for m in msgids if _(m) != m and m in visible]
     return ours + [s for s in STREAMLIT_ENGLISH if s in visible]
+
+
+def search_queue(page, text: str, view_all: bool = True, lang: str = "nl") -> None:
+    """In the officers' inbox: show all applications (not only what needs action) and search."""
+    from steunwijzer.i18n import gettext_for
+
+    nl = gettext_for(lang)
+    page.locator("[data-testid=stSidebar] a[href*='officer_queue']").first.click()
+    wait_idle(page)
+    if view_all and not page.get_by_test_id("stBaseButton-segmented_controlActive").filter(
+            has_text=nl("All applications")).count():
+        page.get_by_test_id("stButtonGroup").get_by_text(nl("All applications"), exact=True).click()
+        wait_idle(page)
+    page.get_by_label(nl("Search: number, group or contact")).fill(text)
+    page.get_by_label(nl("Search: number, group or contact")).press("Enter")
+    wait_idle(page)
+
+
+def open_in_queue(page, text: str, lang: str = "nl") -> None:
+    """Search a group (or #number); "Open" opens the only row found."""
+    from steunwijzer.i18n import gettext_for
+
+    search_queue(page, text, lang=lang)
+    page.get_by_role("button", name=gettext_for(lang)("Open"), exact=True).click()
+    wait_idle(page)
+
+
+def select_queue_row(page, row: int) -> None:
+    """Tick a row of the inbox table (st.dataframe draws on a canvas: click its row marker)."""
+    grid = page.get_by_test_id("stDataFrame").first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 35 * (row + 1) + 17)
+    wait_idle(page)

@@ -53,7 +53,8 @@ def test_officer_logs_in_and_sees_the_queue(page, server):
     page.get_by_role("button", name=nl("Log in")).click()
     wait_idle(page)
     page.get_by_role("heading", name=nl("Applications")).first.wait_for()
-    page.get_by_text("Moestuin De Groene Hoek").first.wait_for()
+    # the inbox is an st.dataframe (drawn on a canvas); its cells are also in the accessible grid
+    page.get_by_role("gridcell", name="Moestuin De Groene Hoek", include_hidden=True).first.wait_for(state="attached")
     shot(page, "officer-queue-nl")
 
 

@@ -121,14 +121,22 @@ def downloads(monkeypatch):
     makes the server call on a click (a callable is built only then)."""
     import streamlit as st
 
+    from streamlit.delta_generator import DeltaGenerator
+
     seen: dict[str, object] = {}
     original = st.download_button
+    original_method = DeltaGenerator.download_button
 
     def recording(label, data, *args, **kwargs):
         seen[label] = data
         return original(label, data, *args, **kwargs)
 
+    def recording_method(self, label, data, *args, **kwargs):  # buttons drawn in columns and popovers
+        seen[label] = data
+        return original_method(self, label, data, *args, **kwargs)
+
     monkeypatch.setattr(st, "download_button", recording)
+    monkeypatch.setattr(DeltaGenerator, "download_button", recording_method)
     return seen
 
 

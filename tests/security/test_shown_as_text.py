@@ -11,7 +11,7 @@ from steunwijzer.config import Settings
 from steunwijzer.i18n import gettext_for
 from steunwijzer.models import Officer
 from steunwijzer.store import open_database
-from tests.e2e.conftest import OFFICER, shot, wait_idle
+from tests.e2e.conftest import OFFICER, open_in_queue, shot, wait_idle
 from tests.factories import send
 
 pytestmark = pytest.mark.e2e
@@ -41,11 +41,7 @@ def test_group_text_reaches_the_officer_as_text(browser, server):
     page.get_by_label(nl("Password"), exact=True).fill(OFFICER[1])
     page.get_by_role("button", name=nl("Log in"), exact=True).click()
     wait_idle(page)
-    page.get_by_label(nl("Search group name or number")).fill(f"#{app.id}")
-    page.get_by_label(nl("Search group name or number")).press("Enter")
-    wait_idle(page)
-    page.get_by_role("button", name=nl("Open")).first.click()
-    wait_idle(page)
+    open_in_queue(page, f"#{app.id}")
     for tab in (nl("Answers"), nl("Conversation")):
         page.get_by_role("tab", name=tab).click()
         wait_idle(page)

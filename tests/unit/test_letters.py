@@ -169,7 +169,8 @@ def test_two_downloads_a_week_apart_with_the_catalogue_changed_are_byte_identica
 def test_a_correction_is_a_new_decision_with_its_own_letter_and_the_old_one_stays(db, granted):
     with db.session() as s:
         old, _ = letters.stored_letter(s, granted, "nl")
-        review.decide(s, ADMIN, granted, Decision(outcome="grant", amount_eur=Decimal("450"), payment="advance"), sender=SENDER)
+        review.decide(s, ADMIN, granted, Decision(outcome="grant", amount_eur=Decimal("450"), payment="advance"), sender=SENDER,
+                      confirm_reason="The room costs more.")
     with db.session() as s:
         new, _ = letters.stored_letter(s, granted, "nl")
         assert s.query(LetterRow).filter_by(application_id=granted, locale="nl").count() == 2

@@ -1,14 +1,14 @@
 """decisions keep their standard reasons, conditions and suggestions; letters stored once; audio.delete_after dropped
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0006
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0007'
-down_revision = '0004'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
