@@ -64,6 +64,7 @@ def queue_location(settings: Settings) -> str:
 
 
 _tasks: dict[str, object] = {}
+MAIL_TASK_NAME = "steunwijzer.send_mail_due"
 
 
 @lru_cache(maxsize=4)
@@ -79,7 +80,25 @@ def _huey_for(location: str):
     else:
         raise ConfigurationError("Unknown queue {url}; use sqlite:///FILE or redis://HOST:PORT/DB.", url=location)
     _tasks[location] = huey.task(name=TASK_NAME)(_task)
+
+    def send_mail_due() -> None:
+        """Every minute, in every worker: add the mails that are due (reminders, digests, alerts)
+        and send the outbox. Safe in several workers at once: each mail is claimed before it is sent."""
+        _mail_due(location)
+
+    from huey import crontab
+
+    huey.periodic_task(crontab(minute="*"), name=MAIL_TASK_NAME)(send_mail_due)
     return huey
+
+
+def _mail_due(location: str) -> None:
+    from steunwijzer import notify
+
+    try:
+        notify.run_due(_database(location), get_settings())
+    except Exception:  # a mail server that is down is retried by the outbox; log anything else
+        _log.exception("Sending the outbox failed")
 
 
 def huey_for(settings: Settings | None = None):
@@ -489,7 +508,7 @@ class _QuietConsumer:
             def _set_signal_handlers(self) -> None:
                 pass
 
-        return Quiet(huey, workers=workers, periodic=False, worker_type="thread", initial_delay=0.1,
+        return Quiet(huey, workers=workers, periodic=True, worker_type="thread", initial_delay=0.1,
                      backoff=1.15, max_delay=1.0, check_worker_health=False)
 
 

@@ -348,6 +348,12 @@ def decide(session: Session, officer: Officer, application_id: int, decision: De
                  amount=decision.amount_eur or "", reason=reason or "")
     if state == "final":
         _make_letters(session, officer.username, application_id, decided, report_due_days, sender)
+    else:  # four eyes: every colleague who may approve it hears of it at once (unless they switched it off)
+        from steunwijzer import auth
+
+        for colleague in auth.list_officers(session):
+            if colleague.username != officer.username and row.fund_id in handled_fund_ids(session, colleague):
+                notify.second_approval_requested(session, application_id, colleague.username)
     return status
 
 

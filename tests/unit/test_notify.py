@@ -284,3 +284,30 @@ def test_run_due_schedules_and_sends(world):
         assert notify.run_due(world, settings)[1].sent == 0
     finally:
         server.stop()
+
+
+def test_a_grant_waiting_for_four_eyes_mails_the_colleagues_at_once(world):
+    """The proposal itself asks: every other officer of the fund who wants immediate mail hears of it."""
+    from steunwijzer import review
+    from steunwijzer.store import OutboxRow
+
+    with world.session() as s:
+        auth.add_officer(s, "piet", "a long password 1")
+        auth.add_officer(s, "anna", "a long password 2")
+        notify.set_officer_mail(s, "piet", "piet@gemeente.nl", digest=True, immediate=True, actor="test")
+        notify.set_officer_mail(s, "anna", "anna@gemeente.nl", digest=True, immediate=True, actor="test")
+        app_id, _ = new_application(s)
+        review.decide(s, auth.get_officer(s, "anna"), app_id,
+                      Decision(outcome="grant", amount_eur=Decimal("1500"), payment="advance"), four_eyes_from=Decimal("1000"))
+        asked = [m.recipient for m in s.query(OutboxRow).filter_by(kind="second_approval")]
+    assert asked == ["piet@gemeente.nl"]  # not the officer who proposed it
+
+
+def test_the_task_queue_sends_the_outbox_every_minute(tmp_path):
+    """The mail job is a periodic task on the same Huey queue as the transcriptions."""
+    from steunwijzer import jobs
+
+    settings = Settings(data_dir=tmp_path)
+    huey = jobs.huey_for(settings)
+    periodic = [t.name for t in huey._registry.periodic_tasks]
+    assert any(name.endswith(jobs.MAIL_TASK_NAME) for name in periodic), periodic
