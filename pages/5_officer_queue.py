@@ -54,7 +54,9 @@ def _apply_saved() -> None:
         inbox.apply_saved(saved[name])
 
 
-bar = st.columns([3.0, 2.4, 2.1, 1.3, 1.3, 1.0, 1.0], vertical_alignment="center")
+# Two rows of controls, so that no label is cut off on a 1440-pixel screen with the menu open.
+bar = st.columns([2.6, 2.6, 2.4], vertical_alignment="center")
+bar += st.columns([1.4, 1.4, 1.3, 1.3, 2.2], vertical_alignment="center")
 view = bar[0].segmented_control(_("Show"), list(VIEW_LABELS), format_func=lambda v: _(VIEW_LABELS[v]), key="q_view",
                                 label_visibility="collapsed")
 text = bar[1].text_input(_("Search: number, group or contact"), key="q_text", max_chars=100, label_visibility="collapsed",
@@ -122,7 +124,8 @@ else:
     selected = [rows[i].id for i in event.selection.rows if i < len(rows)]
 
 with actions:
-    cols = st.columns([1.7, 1.0, 1.1, 1.8, 1.2, 1.3, 1.0], vertical_alignment="center")
+    cols = st.columns([2.2, 1.3, 1.4, 1.8], vertical_alignment="center")
+    cols += st.columns([1.4, 1.9, 1.0, 2.4], vertical_alignment="center")[:3]
     cols[0].caption(_("{count} applications").format(count=total) + " · " + _("{n} selected").format(n=len(selected)))
     if cols[1].button(_("Open"), disabled=len(selected) > 1 or not rows, icon=":material/open_in_new:", key="q_open",
                       help=_("Opens the chosen row, or the first row when none is chosen.")):

@@ -11,7 +11,6 @@ from steunwijzer.config import get_settings
 from steunwijzer.errors import SteunwijzerError
 from steunwijzer.store import Database, open_database
 
-Handler = Callable[[argparse.Namespace, Database], int]
 
 
 # ---- commands ---------------------------------------------------------------------------
