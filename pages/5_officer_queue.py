@@ -25,8 +25,6 @@ SORT_LABELS = {"number": N_("Number"), "needs": N_("Needs action"), "status": N_
                "report_due": N_("Report due")}
 
 st.title(_("Applications"))
-mail.officer_settings(ctx)
-st.caption(_("Times are in the time zone {zone}.").format(zone=ctx.settings.timezone))
 with ctx.db.session() as s:
     handled = access.handled_fund_ids(s, officer)
     fund_names = {f.id: f.name for f in funds.all_funds(s, include_archived=True) if f.id in handled}
@@ -75,6 +73,7 @@ with bar[5].popover(_("Filters"), icon=":material/filter_list:", width="stretch"
                             key="q_lang")
     min_text = st.text_input(_("Amount from"), key="q_min", placeholder=i18n.money_example(ctx.locale))
     max_text = st.text_input(_("Amount up to"), key="q_max")
+bar[7].caption(_("Times are in the time zone {zone}.").format(zone=ctx.settings.timezone))
 with bar[6].popover(_("Saved"), icon=":material/bookmark:", width="stretch", help=_("Saved filters")):
     if saved:
         st.selectbox(_("Use a saved filter"), [None, *saved], format_func=lambda v: "—" if v is None else v, key="q_saved",
@@ -113,7 +112,6 @@ if flt.page >= pages:
     with ctx.db.session() as s:
         rows, total = review.queue(s, officer, flt, answer_days=ctx.settings.answer_within_days)
 
-actions = st.container()
 if not rows:
     st.info(_("No applications match these filters."))
     selected: list[int] = []
@@ -123,7 +121,7 @@ else:
                          height=inbox.table_height(len(rows)))
     selected = [rows[i].id for i in event.selection.rows if i < len(rows)]
 
-with actions:
+with st.container():  # under the table: the table starts high enough for 15 rows on 1440×900
     cols = st.columns([2.2, 1.3, 1.4, 1.8], vertical_alignment="center")
     cols += st.columns([1.4, 1.9, 1.0, 2.4], vertical_alignment="center")[:3]
     cols[0].caption(_("{count} applications").format(count=total) + " · " + _("{n} selected").format(n=len(selected)))
@@ -165,3 +163,5 @@ if rows and pages > 1:
     if right.button(_("Next page"), disabled=flt.page + 1 >= pages, icon=":material/chevron_right:"):
         st.session_state["q_page"] = flt.page + 1
         st.rerun()
+
+mail.officer_settings(ctx)  # at the bottom: above the table, 15 rows must fit a 1440×900 screen
