@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from steunwijzer.i18n import gettext_for
-from tests.e2e.conftest import OFFICER, ROOT, _free_port, prepare_data, shot, start_server, wait_idle
+from tests.e2e.conftest import open_in_queue, OFFICER, ROOT, _free_port, prepare_data, shot, start_server, wait_idle
 from tests.mailserver import MailServer
 
 pytestmark = pytest.mark.e2e
@@ -62,7 +62,7 @@ def test_question_mail_in_arabic_and_lost_code_route(browser, mail_app):
     op.get_by_label(nl("Username"), exact=True).fill(OFFICER[0])
     op.get_by_label(nl("Password"), exact=True).fill(OFFICER[1])
     click(op, nl("Log in"))
-    op.locator("[data-testid=stHorizontalBlock]", has_text=ARABIC_GROUP).last.get_by_role("button", name=nl("Open")).click()
+    open_in_queue(op, ARABIC_GROUP)
     wait_idle(op)
     op.get_by_role("tab", name=nl("Conversation")).click()
     op.get_by_label(nl("Your own question (the group reads it as you write it)")).fill("من سيطبخ؟ سؤال سري")
