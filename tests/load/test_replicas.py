@@ -53,6 +53,7 @@ def test_a_session_sticks_to_one_process(replicas):
             s = bench_load.Session(replicas.url)
             await s.open()
             await s.click("Start")
+            await s.tick("I have written down my code")  # the code comes before the first question
             assert FIRST_QUESTION in s.page.headings
             await s.close()
             await s.open(reconnect=True)  # same cookie, asks for the same server-side session
@@ -89,6 +90,7 @@ def test_what_one_process_writes_the_other_reads(replicas):
         await a.open()
         await a.click("Start")
         code = a.page.codes[0]
+        await a.tick("I have written down my code")
         await a.type("text_input", "Your answer", "Shared across replicas")
         await a.click("Save and go on")
         await a.close()
