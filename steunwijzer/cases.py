@@ -125,11 +125,7 @@ def ask_advice(session: Session, officer: Officer, application_id: int, colleagu
         raise InvalidInput("Ask a colleague, not yourself.")
     if colleague not in colleagues(session, officer, application_id):
         raise NotAllowed("{name} does not handle this fund.", name=colleague)
-    note = CaseNoteRow(application_id=_case(row), kind="advice_request", author=officer.username, to_officer=colleague,
-                       text=_note_text(question))
-    session.add(note)
-    session.flush()
-    session.execute(update(ApplicationRow).where(ApplicationRow.id == row.id).values(changed_at=utcnow()))
+    note = _advice_note(session, row, "advice_request", officer.username, colleague, question)
     audit.record(session, officer.username, "case.ask_advice", application_id=row.id, case=_case(row), to=colleague)
     return note.id
 
@@ -140,13 +136,18 @@ def give_advice(session: Session, officer: Officer, application_id: int, request
     if request is None or request.kind != "advice_request" or request.application_id != _case(row):
         raise NotFound("This request does not exist.")
     request.answered = True
-    note = CaseNoteRow(application_id=_case(row), kind="advice", author=officer.username, to_officer=request.author,
-                       text=_note_text(text))
+    note = _advice_note(session, row, "advice", officer.username, request.author, text)
+    audit.record(session, officer.username, "case.advice", application_id=row.id, case=_case(row), request=request_id)
+    return note.id
+
+
+def _advice_note(session: Session, row: ApplicationRow, kind: str, author: str, to_officer: str, text: str) -> CaseNoteRow:
+    """A second-opinion note between two officers; the case shows as changed in the inbox."""
+    note = CaseNoteRow(application_id=_case(row), kind=kind, author=author, to_officer=to_officer, text=_note_text(text))
     session.add(note)
     session.flush()
     session.execute(update(ApplicationRow).where(ApplicationRow.id == row.id).values(changed_at=utcnow()))
-    audit.record(session, officer.username, "case.advice", application_id=row.id, case=_case(row), request=request_id)
-    return note.id
+    return note
 
 
 def notes(session: Session, officer: Officer, application_id: int) -> list[CaseNote]:
