@@ -42,3 +42,8 @@ def db(request, tmp_path):
 @pytest.fixture(scope="session")
 def app_data_dir() -> Path:
     return _DATA
+
+
+# The real browser and the app server are shared by the journeys (tests/e2e) and the attack
+# replays (tests/security): one Playwright per test run, since a second one in the same thread fails.
+from tests.browser import browser, fake_voice_wav, page, server  # noqa: E402,F401

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, OFFICER_ADMIN, ROOT, wait_idle
+from tests.browser import ARTIFACTS, OFFICER_ADMIN, ROOT, wait_idle
 
 pytestmark = pytest.mark.e2e
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"

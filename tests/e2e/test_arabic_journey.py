@@ -6,7 +6,7 @@ Screenshots of each step land in test-artifacts/journey-ar-*.png."""
 import pytest
 
 from steunwijzer.i18n import gettext_for
-from tests.e2e.conftest import OFFICER, ROOT, open_in_queue, record_with_fake_microphone, shot, wait_idle
+from tests.browser import OFFICER, ROOT, open_in_queue, record_with_fake_microphone, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 ar, nl = gettext_for("ar"), gettext_for("nl")

@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from steunwijzer.i18n import gettext_for
-from tests.e2e.conftest import OFFICER, OFFICER_ADMIN, ROOT, open_in_queue, search_queue, select_queue_row, shot, wait_idle
+from tests.browser import OFFICER, OFFICER_ADMIN, ROOT, open_in_queue, search_queue, select_queue_row, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 nl, ar = gettext_for("nl"), gettext_for("ar")

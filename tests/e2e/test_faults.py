@@ -13,7 +13,7 @@ from steunwijzer import applications
 from steunwijzer.config import Settings
 from steunwijzer.i18n import gettext_for
 from steunwijzer.store import AudioRow, Database, TranscriptionJobRow
-from tests.e2e.conftest import ROOT, prepare_data, shot, start_server, wait_idle
+from tests.browser import ROOT, prepare_data, shot, start_server, wait_idle
 
 pytestmark = pytest.mark.e2e
 nl = gettext_for("nl")

@@ -3,7 +3,7 @@
 import pytest
 
 from steunwijzer.i18n import gettext_for
-from tests.e2e.conftest import OFFICER, record_with_fake_microphone, shot, wait_idle
+from tests.browser import OFFICER, record_with_fake_microphone, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 nl, ar = gettext_for("nl"), gettext_for("ar")

@@ -4,7 +4,7 @@ to start, answer every question, agree and send; every field has a label."""
 import pytest
 
 from steunwijzer.i18n import gettext_for
-from tests.e2e.conftest import shot, wait_idle
+from tests.browser import shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 nl = gettext_for("nl")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from steunwijzer.i18n import gettext_for
-from tests.e2e.conftest import open_in_queue, OFFICER, ROOT, _free_port, prepare_data, shot, start_server, wait_idle
+from tests.browser import open_in_queue, OFFICER, ROOT, _free_port, prepare_data, shot, start_server, wait_idle
 from tests.mailserver import MailServer
 
 pytestmark = pytest.mark.e2e

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from steunwijzer.i18n import gettext_for
-from tests.e2e.conftest import english_left, shot, wait_idle
+from tests.browser import english_left, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from deploy.replicas import ReplicaSet
-from tests.e2e.conftest import prepare_data, shot, wait_idle
+from tests.browser import prepare_data, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from steunwijzer.i18n import gettext_for
-from tests.e2e.conftest import ROOT, record_with_fake_microphone, shot, wait_idle
+from tests.browser import ROOT, record_with_fake_microphone, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 nl = gettext_for("nl")

@@ -4,7 +4,6 @@ whose `data` callables we can call as the browser would, and the CLI as a subpro
 
 from __future__ import annotations
 
-from tests.e2e.conftest import browser, fake_voice_wav, server  # noqa: F401  (the browser replays)
 
 import os
 import random

@@ -9,7 +9,7 @@ from steunwijzer.config import Settings
 from steunwijzer.i18n import gettext_for
 from steunwijzer.speech.audio import NOT_AUDIO
 from steunwijzer.store import AudioRow, open_database
-from tests.e2e.conftest import shot, wait_idle
+from tests.browser import shot, wait_idle
 from tests.e2e.test_voice_jobs import start_and_reach_the_plan
 
 pytestmark = pytest.mark.e2e

@@ -11,7 +11,7 @@ from steunwijzer.config import Settings
 from steunwijzer.i18n import gettext_for
 from steunwijzer.models import Officer
 from steunwijzer.store import open_database
-from tests.e2e.conftest import OFFICER, open_in_queue, shot, wait_idle
+from tests.browser import OFFICER, open_in_queue, shot, wait_idle
 from tests.factories import send
 
 pytestmark = pytest.mark.e2e
