@@ -185,8 +185,9 @@ def measure_end_to_end(repeat: int) -> dict:
         at.run()
         at.radio[0].set_value("questions")
         [b for b in at.button if b.label == nl("Start")][0].click().run()
+        [c for c in at.checkbox if c.label == nl("I have written down my code")][0].check().run()
         app_id = at.session_state["application_id"]
-        at.session_state["step"] = 2  # plan
+        at.session_state["step"] = 2  # plan (group_name, who_you_are, plan)
         at.run()
         key = f"ans_{app_id}_plan"
         at.selectbox(key=key + "_lang").set_value("en").run()

@@ -125,7 +125,7 @@ def review_screen(app, fund, questions) -> None:
         st.info(_("Send the Word file to the fund yourself. Steunwijzer does not send it for you."))
         return
     st.subheader(_("Send your application"))
-    st.write(_("We keep your answers and recordings only to handle your application. Officers of {municipality} read them. We delete them after the end of the project. You can ask us to delete them at any time.").format(municipality=ctx.settings.municipality))
+    st.write(ui.privacy_text(ctx))
     consent = st.checkbox(_("I agree that my answers and recordings are stored for this application."))
     if st.button(_("Send my application"), type="primary", icon=":material/send:", disabled=bool(missing)):
         if ctx.attempt(lambda s: applications.submit(s, app.id, consent)):

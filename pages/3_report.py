@@ -5,7 +5,7 @@ import streamlit as st
 import ui
 from steunwijzer import applications, reports, workflow
 from steunwijzer.i18n import N_
-from steunwijzer.labels import TIER_LABELS
+from steunwijzer.labels import TIER_REQUESTS
 from steunwijzer.models import Outcome
 from steunwijzer.workflow import Action
 from ui import answer, browser, session
@@ -42,7 +42,8 @@ if not workflow.may(app, Action.report, "group"):
     st.stop()
 
 form = reports.report_form(report.tier)
-st.write(_(TIER_LABELS[report.tier]) + " " + _("Please send it before {date}.").format(date=ctx.day(report.due_date)))
+st.write(_(TIER_REQUESTS[report.tier]))
+st.write(_("Please send your report before {date}.").format(date=ctx.day(report.due_date)))
 open_questions = [m for m in app.messages if m.sender == "officer"]
 if open_questions:
     st.info(_("Question from the officer:") + " " + md(open_questions[-1].text))

@@ -21,6 +21,7 @@ st.html(inbox.COMPACT_CSS)
 VIEW_LABELS = {"needs_action": N_("Needs action"), "overdue_reports": N_("Overdue reports"), "all": N_("All applications")}
 SORT_LABELS = {"number": N_("Number"), "needs": N_("Needs action"), "status": N_("Status"), "fund": N_("Fund"),
                "group": N_("Group"), "contact": N_("Contact"), "amount": N_("Amount asked"), "language": N_("Language"),
+               # TRANSLATORS: a column of the officer's queue: the date the group sent its application
                "sent": N_("Sent"), "answer_by": N_("Answer promised by"), "assigned": N_("Assigned to"),
                "report_due": N_("Report due")}
 
@@ -36,7 +37,7 @@ for application_id, number, request in advice_asked:
     left, right = st.columns([6, 1], vertical_alignment="center")
     left.warning(_("{name} asks your advice on application #{number}: {question}").format(
         name=md(request.author), number=number, question=md(request.text)), icon=":material/forum:")
-    if right.button(_("Open"), key=f"advice_{request.id}", icon=":material/open_in_new:"):
+    if right.button(_.pgettext("button: open an application", "Open"), key=f"advice_{request.id}", icon=":material/open_in_new:"):
         st.session_state[session.REVIEW_KEY] = application_id
         st.switch_page(menu.REVIEW)
 
@@ -69,7 +70,7 @@ with bar[5].popover(_("Filters"), icon=":material/filter_list:", width="stretch"
     fund_id = st.selectbox(_("Fund"), [None, *fund_names], format_func=lambda v: _("All funds") if v is None else fund_names[v],
                            key="q_fund")
     language = st.selectbox(_("Language of the answers"), [None, *LOCALES],
-                            format_func=lambda v: _("All languages") if v is None else i18n.language_name(v, ctx.locale),
+                            format_func=lambda v: _("All languages") if v is None else i18n.language_name(v, ctx.locale, label=True),
                             key="q_lang")
     min_text = st.text_input(_("Amount from"), key="q_min", placeholder=i18n.money_example(ctx.locale))
     max_text = st.text_input(_("Amount up to"), key="q_max")
@@ -124,8 +125,9 @@ else:
 with st.container():  # under the table: the table starts high enough for 15 rows on 1440×900
     cols = st.columns([2.2, 1.3, 1.4, 1.8], vertical_alignment="center")
     cols += st.columns([1.4, 1.9, 1.0, 2.4], vertical_alignment="center")[:3]
-    cols[0].caption(_("{count} applications").format(count=total) + " · " + _("{n} selected").format(n=len(selected)))
-    if cols[1].button(_("Open"), disabled=len(selected) > 1 or not rows, icon=":material/open_in_new:", key="q_open",
+    cols[0].caption(_.ngettext("{count} application", "{count} applications", total).format(count=total) + " · "
+                    + _.ngettext("{n} selected", "{n} selected", len(selected)).format(n=len(selected)))
+    if cols[1].button(_.pgettext("button: open an application", "Open"), disabled=len(selected) > 1 or not rows, icon=":material/open_in_new:", key="q_open",
                       help=_("Opens the chosen row, or the first row when none is chosen.")):
         st.session_state[session.REVIEW_KEY] = selected[0] if selected else rows[0].id
         st.switch_page(menu.REVIEW)

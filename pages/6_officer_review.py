@@ -127,7 +127,8 @@ def question_of(question_id: str):
 
 with tab_answers:
     if changed:
-        st.warning(_("Version {n}: the group changed {count} answers.").format(n=app.version, count=len(changed)),
+        st.warning(_.ngettext("Version {n}: the group changed {count} answer.", "Version {n}: the group changed {count} answers.",
+                              len(changed)).format(n=app.version, count=len(changed)),
                    icon=":material/difference:")
         with st.expander(_("What changed since version {n}").format(n=app.version - 1), expanded=True):
             for change in changed.values():
@@ -339,6 +340,7 @@ with tab_report:
                 spent_col.metric(_("Spent"), ctx.money(total.spent))
                 left_col.metric(_("Not spent"), ctx.money(total.difference))
                 told.markdown(f"*{_(question.text)}*")
+                # TRANSLATORS: columns of the spending table: a cost of the budget (what it is for), planned, spent
                 told.dataframe([{_("Cost"): line.item, _("Planned"): ctx.money(line.amount), _("Spent"): ctx.money(line.spent),
                                  _("Difference"): ctx.money(line.amount - (line.spent or 0))} for line in given.value], hide_index=True)
             elif question.type != QuestionType.photos:

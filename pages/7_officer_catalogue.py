@@ -79,7 +79,7 @@ if upload is not None and st.button(_("Import"), icon=":material/upload:"):
     except SteunwijzerError as exc:
         ctx.error(exc)
     else:
-        st.success(_("{count} funds imported.").format(count=len(imported)))
+        st.success(_.ngettext("{count} fund imported.", "{count} funds imported.", len(imported)).format(count=len(imported)))
 st.download_button(_("Export the whole catalogue as YAML"),
                    data=ui.downloads.officer_download(ctx, lambda: funds.dump_catalogue(catalogue), "funds.export"),
                    file_name="funds.yaml", mime="application/x-yaml", icon=":material/download:")

@@ -88,6 +88,7 @@ with tab_audit:
             audit.record(s, actor, "audit.view", page=page)
         st.session_state["_audit_page_seen"] = page
         entries = audit.entries(s, limit=200, offset=(page - 1) * 200)
+    # TRANSLATORS: columns of the audit log: when it happened, who did it (an officer's user name), what they did
     rows = [{_("When"): ctx.moment(e.at), _("Who"): e.actor, _("What"): e.action,
              _("Application"): str(e.application_id or ""), _("Details"): ", ".join(f"{k}={v}" for k, v in e.detail.items())}
             for e in entries]

@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from steunwijzer import audit, auth, funds, i18n, notify, outbox
-from steunwijzer.errors import InvalidInput, TooManyAttempts
+from steunwijzer.errors import TOO_MANY_TRIES, InvalidInput, TooManyAttempts
 from steunwijzer.mail_texts import ALERT_ITEMS
 from steunwijzer.store import FundAlertRow, utcnow
 
@@ -46,7 +46,7 @@ def subscribe(session: Session, email: str, locale: str, profile: dict, client_a
     except ValidationError:
         raise InvalidInput("Please answer the questions first.") from None
     if auth.bump(session, SCOPE, "*", client_address or auth.NO_ADDRESS, timedelta(hours=1)) > SIGNUPS_PER_CLIENT:
-        raise TooManyAttempts("Too many tries. Wait {minutes} minutes and try again.", minutes=60)
+        raise TooManyAttempts(TOO_MANY_TRIES, minutes=60)
     if auth.bump(session, SCOPE, _address_key(email), "*", timedelta(days=1)) > SIGNUPS_PER_ADDRESS:
         return  # silently: this address had enough mail today
     # an earlier, never confirmed wish for this address is replaced

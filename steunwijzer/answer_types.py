@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from steunwijzer import i18n
-from steunwijzer.errors import ConfigurationError, InvalidInput
+from steunwijzer.errors import ConfigurationError, InvalidInput, Plural, too_long
 from steunwijzer.models import BankAccount, BudgetLine, Contact, Question, QuestionType
 from steunwijzer.text import clean_text
 
@@ -34,7 +34,7 @@ def validate_text(question: Question, raw, locale: str) -> str | None:
             raise InvalidInput("Please answer this question.")
         return None
     if len(text) > max_length(question):
-        raise InvalidInput("Your answer is too long. Use at most {n} characters (now {count}).", n=max_length(question), count=len(text))
+        raise too_long(max_length(question), len(text))
     return text
 
 
@@ -105,7 +105,8 @@ def validate_budget(question: Question, raw, locale: str) -> list[BudgetLine] | 
             raise InvalidInput("Line {n}: use at most 200 characters.", n=number)
         result.append(BudgetLine(item=item, amount=_amount(amount_text, locale, number)))
     if len(result) > MAX_BUDGET_LINES:
-        raise InvalidInput("Use at most {n} lines. Put small costs together.", n=MAX_BUDGET_LINES)
+        raise InvalidInput(Plural("Use at most {n} line. Put small costs together.",
+                                  "Use at most {n} lines. Put small costs together.", "n"), n=MAX_BUDGET_LINES)
     if not result:
         if question.required:
             raise InvalidInput("Please add at least one cost with its amount.")

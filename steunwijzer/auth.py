@@ -22,7 +22,7 @@ from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session
 
 from steunwijzer import audit
-from steunwijzer.errors import InvalidInput, NotAllowed, NotFound, SessionEnded, TooManyAttempts
+from steunwijzer.errors import InvalidInput, NotAllowed, NotFound, Plural, SessionEnded, TooManyAttempts
 from steunwijzer.models import Officer
 from steunwijzer.store import AttemptCounterRow, OfficerRow, utcnow
 
@@ -88,7 +88,8 @@ def _to_officer(row: OfficerRow) -> Officer:
 
 def check_password_strength(password: str) -> None:
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise InvalidInput("The password must be at least {n} characters long.", n=MIN_PASSWORD_LENGTH)
+        raise InvalidInput(Plural("The password must be at least {n} character long.",
+                                  "The password must be at least {n} characters long.", "n"), n=MIN_PASSWORD_LENGTH)
 
 
 def _clean_line(value: str | None, limit: int = 200) -> str | None:
@@ -216,7 +217,8 @@ def login(session: Session, username: str, password: str, client_address: str | 
     address = _address(client_address)
     tries = bump(session, "login", key, address, LOGIN_WINDOW)
     if tries > LOGIN_FAILURES_ALLOWED:
-        raise TooManyAttempts("Too many failed attempts. Try again in {minutes} minutes.", minutes=int(LOGIN_WINDOW.total_seconds() // 60))
+        raise TooManyAttempts(Plural("Too many failed attempts. Try again in {minutes} minute.",
+                                     "Too many failed attempts. Try again in {minutes} minutes.", "minutes"), minutes=int(LOGIN_WINDOW.total_seconds() // 60))
     row = session.scalar(select(OfficerRow).where(func.lower(OfficerRow.username) == key))
     try:
         if row is None or not row.active:
@@ -256,7 +258,9 @@ def session_officer(session: Session, username: str, started_at: datetime, seen_
     if now - seen_at > timedelta(minutes=idle_minutes):
         raise SessionEnded("You were logged out because you were inactive for a while.", reason="idle")
     if now - started_at > timedelta(hours=max_hours):
-        raise SessionEnded("You were logged out because you were logged in for {hours} hours. Please log in again.",
+        raise SessionEnded(Plural("You were logged out because you were logged in for {hours} hour. Please log in again.",
+                                  "You were logged out because you were logged in for {hours} hours. Please log in again.",
+                                  "hours"),
                            hours=max_hours if max_hours % 1 else int(max_hours), reason="lifetime")
     row = session.scalar(select(OfficerRow).where(OfficerRow.username == username))
     if row is None or not row.active:
@@ -297,7 +301,8 @@ def _code_key(code: str | None, secret_key: bytes) -> str | None:
 
 
 def _too_many_codes() -> TooManyAttempts:
-    return TooManyAttempts("Too many wrong codes. Wait {minutes} minutes and try again.", minutes=int(RESUME_WINDOW.total_seconds() // 60))
+    return TooManyAttempts(Plural("Too many wrong codes. Wait {minutes} minute and try again.",
+                                  "Too many wrong codes. Wait {minutes} minutes and try again.", "minutes"), minutes=int(RESUME_WINDOW.total_seconds() // 60))
 
 
 def reserve_resume_try(session: Session, client_address: str | None, code: str | None, secret_key: bytes) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from steunwijzer import answer_types, audit, workflow
 from steunwijzer.access import check_access, handled_fund_ids
-from steunwijzer.errors import InvalidInput, NotAllowed, NotFound
+from steunwijzer.errors import InvalidInput, NotAllowed, NotFound, too_long
 from steunwijzer.models import Officer, Status
 from steunwijzer.store import (
     AnswerRow,
@@ -104,7 +104,7 @@ def _note_text(text: str | None) -> str:
     if not body:
         raise InvalidInput("Please write your note.")
     if len(body) > MAX_NOTE:
-        raise InvalidInput("Your answer is too long. Use at most {n} characters (now {count}).", n=MAX_NOTE, count=len(body))
+        raise too_long(MAX_NOTE, len(body))
     return body
 
 
@@ -191,8 +191,7 @@ def save_filter(session: Session, officer: Officer, name: str, data: dict) -> No
     if not name:
         raise InvalidInput("Please give the filter a name.")
     if len(name) > MAX_FILTER_NAME:
-        raise InvalidInput("Your answer is too long. Use at most {n} characters (now {count}).", n=MAX_FILTER_NAME,
-                           count=len(name))
+        raise too_long(MAX_FILTER_NAME, len(name))
     row = session.scalar(select(SavedFilterRow).where(SavedFilterRow.officer == officer.username, SavedFilterRow.name == name))
     if row is None:
         session.add(SavedFilterRow(officer=officer.username, name=name, data=data))

@@ -248,7 +248,7 @@ def _budget_table(w: _Writer, lines: list[BudgetLine], language: str | None) -> 
 
 def _contact_facts(w: _Writer, contact: Contact) -> None:
     _ = w._
-    rows = [(_("Name"), _safe(contact.name), None)]
+    rows = [(_.pgettext("document: the contact person's name", "Name"), _safe(contact.name), None)]
     if contact.phone:
         rows.append((_("Phone"), _safe(contact.phone), "en"))
     if contact.email:
@@ -385,7 +385,8 @@ def decision_letter_docx(facts, locale: str) -> bytes:
     w.label(_("To: {addressee}").format(addressee=to) + (f" ({_safe(facts.addressee_email)})" if facts.addressee_email else ""))
     w.label(_("About: your application to {fund}").format(fund=_safe(facts.fund_name)), bold=True)
     w.title(_("Decision on your application"))
-    w.label(_("Dear {name},").format(name=_safe(facts.addressee) or _("applicant")))
+    # a whole sentence without a name: Polish and Ukrainian would need the vocative of "applicant"
+    w.label(_("Dear {name},").format(name=_safe(facts.addressee)) if _safe(facts.addressee) else _("Dear applicant,"))
     if facts.applied_on:
         w.label(_("On {date} you asked for money for this plan:").format(date=w.day(facts.applied_on)))
     else:

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from steunwijzer import audit
+from steunwijzer import audit, wording
 from steunwijzer.config import LOCALES
 from steunwijzer.errors import ConfigurationError, InvalidInput, NotFound
 from steunwijzer.models import KEY_FACTS, FactSource, Fund
@@ -203,6 +203,8 @@ def check_catalogue(catalogue: list[Fund], today: date, older_than: int = FACT_M
                 for piece in (text if isinstance(text, list) else [text]):
                     if _BAD_PLACEHOLDER.search(piece):
                         add(f"{field} ({lang}) has a placeholder other than {{eur:NUMBER}}: {piece[:60]!r}")
+                    for problem in wording.fund_text_problems(lang, piece):
+                        add(f"{field} ({lang}) {problem}")
         for route in fund.help:
             if route.hours and (missing := [lang for lang in LOCALES if not route.hours.get(lang)]):
                 add(f"help ({route.who}) hours have no text in {', '.join(missing)}")

@@ -31,6 +31,31 @@ RTL_LOCALES = frozenset({"ar", "fa", "ur", "ps", "he", "ckb"})
 Gettext = Callable[[str], str]
 
 
+class Texts:
+    """The translations of one locale, called like gettext: `_("Save")`. Counts take
+    `_.ngettext(singular, plural, n)` (the catalogue's Plural-Forms picks one of up to six forms,
+    Arabic needs all six), short or ambiguous texts `_.pgettext(context, msgid)`."""
+
+    def __init__(self, catalogue: NullTranslations, locale: str) -> None:
+        self.locale = locale
+        self._catalogue = catalogue
+
+    def __call__(self, msgid: str) -> str:
+        return self._catalogue.gettext(msgid)
+
+    def gettext(self, msgid: str) -> str:
+        return self._catalogue.gettext(msgid)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._catalogue.ngettext(singular, plural, n)
+
+    def pgettext(self, context: str, msgid: str) -> str:
+        return self._catalogue.pgettext(context, msgid)
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
+        return self._catalogue.npgettext(context, singular, plural, n)
+
+
 def N_(msgid: str) -> str:
     """Mark a string for extraction without translating it now."""
     return msgid
@@ -48,19 +73,24 @@ def is_rtl(locale: str) -> bool:
     return normalize_locale(locale, "") in RTL_LOCALES or locale in RTL_LOCALES
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def native_name(locale: str) -> str:
-    """The language's name in its own script: 'Nederlands', 'العربية', 'Українська'."""
-    name = Locale.parse(locale).get_display_name(locale) or locale
-    return name[:1].upper() + name[1:]
+    """The language's name in its own script, as a button label: 'Nederlands', 'العربية', 'Українська'."""
+    return _capital(Locale.parse(locale).get_display_name(locale) or locale)
 
 
-def language_name(code: str, in_locale: str) -> str:
-    """The name of language `code` in the reader's locale, e.g. ('ar', 'nl') -> 'Arabisch'."""
+def language_name(code: str, in_locale: str, *, label: bool = False) -> str:
+    """The name of language `code` in the reader's locale, written as that language writes it in
+    the middle of a sentence: ('ar', 'nl') -> 'Arabisch', ('ar', 'pl') -> 'arabski'. With
+    `label=True` it starts with a capital, for a menu option or a table cell."""
     try:
         name = Locale.parse(in_locale).languages.get(code) or Locale.parse(code).get_display_name(in_locale)
     except (ValueError, TypeError):
         return code
-    return (name or code)[:1].upper() + (name or code)[1:]
+    return _capital(name or code) if label else (name or code)
 
 
 @lru_cache(maxsize=None)
@@ -77,8 +107,10 @@ def translations(locale: str) -> NullTranslations:
     return Translations(buf)
 
 
-def gettext_for(locale: str) -> Gettext:
-    return translations(normalize_locale(locale)).gettext
+@lru_cache(maxsize=None)
+def gettext_for(locale: str) -> Texts:
+    locale = normalize_locale(locale)
+    return Texts(translations(locale), locale)
 
 
 

@@ -14,6 +14,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
+from steunwijzer import wording
 from steunwijzer.config import LOCALES
 from steunwijzer.i18n import LOCALES_DIR
 
@@ -22,6 +23,8 @@ POT_PATH = LOCALES_DIR / "messages.pot"
 
 KEYWORDS = {
     "_": None, "gettext": None, "N_": None,
+    # counts and context (called on a Texts object: _.ngettext(...), _.pgettext(...))
+    "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3), "Plural": (1, 2),
     "page_setup": None,
     # typed errors carry msgids
     "SteunwijzerError": None, "InvalidInput": None, "NotFound": None, "NotAllowed": None,
@@ -61,6 +64,8 @@ def extract() -> Catalog:
         str(ROOT), METHOD_MAP, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",), strip_comment_tags=True
     ):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    for msg in catalog:  # one location per file is enough without line numbers
+        msg.locations = sorted({(path, None) for path, _ in msg.locations})
     return catalog
 
 
@@ -72,7 +77,9 @@ def _read(path: Path, locale: str | None = None) -> Catalog:
 def _write(path: Path, catalog: Catalog) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as fh:
-        write_po(fh, catalog, width=100, sort_output=True, no_location=True, include_previous=False)
+        # Source files without line numbers: translators see where a text is used, and an edit
+        # elsewhere in the file does not touch six catalogues.
+        write_po(fh, catalog, width=100, sort_output=True, include_lineno=False, include_previous=False)
 
 
 def update() -> None:
@@ -86,7 +93,7 @@ def update() -> None:
         catalog.obsolete.clear()
         if locale == "en":  # message ids are English: the English catalogue repeats them
             for msg in catalog:
-                if msg.id and not msg.string:
+                if msg.id and not all(msg.string if msg.pluralizable else (msg.string,)):
                     msg.string = msg.id
         _write(po_path, catalog)
 
@@ -94,14 +101,15 @@ def update() -> None:
 def problems() -> list[str]:
     """Everything that would let a user see an untranslated text."""
     found: list[str] = []
-    wanted = {m.id for m in extract() if m.id}
+    wanted = {_key(m) for m in extract() if m.id}
+    catalogs = {}
     for locale in LOCALES:
         po_path = LOCALES_DIR / locale / "LC_MESSAGES" / "messages.po"
         if not po_path.exists():
             found.append(f"{locale}: no catalogue at {po_path}")
             continue
-        catalog = _read(po_path, locale)
-        have = {m.id for m in catalog if m.id}
+        catalog = catalogs[locale] = _read(po_path, locale)
+        have = {_key(m) for m in catalog if m.id}
         for msgid in sorted(wanted - have, key=str):
             found.append(f"{locale}: missing {msgid!r} (run: python -m steunwijzer i18n update)")
         for msg in catalog:
@@ -112,14 +120,20 @@ def problems() -> list[str]:
             strings = msg.string if isinstance(msg.string, (tuple, list)) else (msg.string,)
             if not all(strings):
                 found.append(f"{locale}: untranslated {msg.id!r}")
-            if msg.id not in wanted:
+            if msg.pluralizable and len(strings) != catalog.num_plurals:
+                found.append(f"{locale}: {msg.id!r} has {len(strings)} plural forms, the language has {catalog.num_plurals}")
+            if _key(msg) not in wanted:
                 found.append(f"{locale}: stale {msg.id!r} (no longer used; run i18n update)")
             ids = msg.id if isinstance(msg.id, (tuple, list)) else (msg.id,)
             for string in strings:
-                for placeholder in _placeholders(ids[0]):
+                for placeholder in set().union(*map(_placeholders, ids)):
                     if string and placeholder not in string:
                         found.append(f"{locale}: {msg.id!r} lost placeholder {placeholder}")
-    return found
+    return found + wording.catalogue_problems(catalogs)
+
+
+def _key(msg) -> tuple:
+    return (msg.context, msg.id if isinstance(msg.id, str) else tuple(msg.id))
 
 
 def _placeholders(text: str) -> set[str]:

@@ -34,7 +34,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from steunwijzer.config import Settings, get_settings
-from steunwijzer.errors import ConfigurationError, InvalidInput, NotFound, SpeechError, SteunwijzerError
+from steunwijzer.errors import ConfigurationError, InvalidInput, NotFound, Plural, SpeechError, SteunwijzerError
 from steunwijzer.i18n import N_
 from steunwijzer.store import AnswerRow, ApplicationRow, AudioRow, Database, MessageRow, TranscriptionJobRow, utcnow
 
@@ -380,13 +380,21 @@ def combine(current: str, transcript: str, previous: str | None = None) -> str:
     return current.rstrip() + "\n\n" + transcript
 
 
+def job_error(job: TranscriptionJobRow) -> SpeechError:
+    """Why a job failed, as an error to show in the reader's language."""
+    from steunwijzer.speech import audio  # noqa: F401  (its plural messages are then known)
+
+    params = {k: v for k, v in (job.error_params or {}).items() if k != "previous"}
+    return SpeechError(Plural.stored(job.error or UNEXPECTED), **params)
+
+
 def _finish_failed(db: Database, job_id: int, exc: SteunwijzerError) -> str | None:
     with db.session() as s:
         job = s.get(TranscriptionJobRow, job_id)
         if job is None:
             return None
         job.state, job.finished_at = FAILED, utcnow()
-        job.error = exc.msgid[:300]
+        job.error = Plural.key(exc.msgid)[:300]
         job.error_params = {**{k: v for k, v in (job.error_params or {}).items() if k == "previous"},
                             **{k: (v if isinstance(v, (int, float)) else str(v)) for k, v in exc.params.items()}}
     return FAILED

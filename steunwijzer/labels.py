@@ -4,6 +4,12 @@ Status labels live with the workflow table (steunwijzer.workflow)."""
 from steunwijzer.i18n import N_
 
 PAYMENT_LABELS = {"advance": N_("In advance"), "after_report": N_("After the report")}
+# What the group is asked to send, as whole sentences (the report page)
+TIER_REQUESTS = {
+    "story": N_("Tell us in a short story how it went."),
+    "spending": N_("Tell us in a short story how it went and what you spent."),
+    "full": N_("Tell us how it went and what you spent. Add the receipts or a list of costs."),
+}
 TIER_LABELS = {
     "story": N_("A short story of how it went"),
     "spending": N_("A short story and what was spent"),

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from steunwijzer import audit, auth, notify
-from steunwijzer.errors import NotFound, TooManyAttempts
+from steunwijzer.errors import TOO_MANY_TRIES, NotFound, TooManyAttempts
 from steunwijzer.models import Status
 from steunwijzer.store import AnswerRow, ApplicationRow
 
@@ -61,7 +61,7 @@ def request_new_code(session: Session, email: str, client_address: str | None, s
     email = notify.check_email(email)
     # limits per client address and per e-mail address (atomic counters), never for everyone at once
     if auth.bump(session, SCOPE, "*", client_address or auth.NO_ADDRESS, timedelta(hours=1)) > PER_CLIENT:
-        raise TooManyAttempts("Too many tries. Wait {minutes} minutes and try again.", minutes=60)
+        raise TooManyAttempts(TOO_MANY_TRIES, minutes=60)
     if auth.bump(session, SCOPE, _address_key(email), "*", timedelta(days=1)) > PER_ADDRESS:
         return 0  # the same answer on the page; this address simply gets no more mail today
     made = 0

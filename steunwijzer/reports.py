@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from steunwijzer import accountability, applications, audit, forms, workflow
 from steunwijzer.access import check_access
-from steunwijzer.errors import InvalidInput, Msg, NotAllowed, NotFound
+from steunwijzer.errors import InvalidInput, Msg, NotAllowed, NotFound, Plural
 from steunwijzer.models import Application, BudgetLine, Form, Officer, QuestionType, Role
 from steunwijzer.store import ApplicationRow, MessageRow, PhotoRow, ReportRow, utcnow
 from steunwijzer.text import clean_text
@@ -70,7 +70,7 @@ def add_photo(session: Session, application_id: int, data: bytes, mime: str, fil
     data, mime = clean_photo(data)  # pixels only (no EXIF/GPS), typed by content, bombs refused
     count = session.query(PhotoRow).filter_by(application_id=application_id).count()
     if count >= MAX_PHOTOS:
-        raise InvalidInput("You can add at most {n} photos.", n=MAX_PHOTOS)
+        raise InvalidInput(Plural("You can add at most {n} photo.", "You can add at most {n} photos.", "n"), n=MAX_PHOTOS)
     photo = PhotoRow(application_id=application_id, mime=mime, filename=(filename or "")[:200], data=data)
     session.add(photo)
     session.flush()

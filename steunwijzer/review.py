@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from steunwijzer import applications, audit, notify, workflow
 from steunwijzer.access import check_access, handled_fund_ids
-from steunwijzer.errors import Conflict, InvalidInput, Msg, NotAllowed, NotFound
+from steunwijzer.errors import Conflict, InvalidInput, Msg, NotAllowed, NotFound, too_long
 from steunwijzer.forms import load_form
 from steunwijzer.i18n import N_
 from steunwijzer.models import Application, Decision, Officer, Outcome, Status, SuggestedFund
@@ -228,7 +228,7 @@ def ask_group(session: Session, officer: Officer, application_id: int, template_
         if not body:
             raise InvalidInput("Please write your question.")
         if len(body) > MAX_MESSAGE:
-            raise InvalidInput("Your answer is too long. Use at most {n} characters (now {count}).", n=MAX_MESSAGE, count=len(body))
+            raise too_long(MAX_MESSAGE, len(body))
     session.add(MessageRow(application_id=application_id, sender="officer", author=officer.username,
                            template_key=template_key or None, text=body, language=None if template_key else "nl"))
     applications.step(session, application_id, Action.ask, actor=officer.username)
@@ -246,7 +246,7 @@ def answer_officer(session: Session, application_id: int, text: str, language: s
     if not body:
         raise InvalidInput("Please answer this question.")
     if len(body) > MAX_MESSAGE * 5:
-        raise InvalidInput("Your answer is too long. Use at most {n} characters (now {count}).", n=MAX_MESSAGE * 5, count=len(body))
+        raise too_long(MAX_MESSAGE * 5, len(body))
     for message in session.scalars(select(MessageRow).where(MessageRow.application_id == application_id,
                                                             MessageRow.sender == "officer", MessageRow.answered.is_(False))):
         message.answered = True

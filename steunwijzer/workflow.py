@@ -93,6 +93,7 @@ _PENDING = frozenset({Status.awaiting_approval})
 # What needs an officer's action after a move (the inbox). "overdue" is not a move: the queue
 # computes it from the report's due date.
 NEEDS: dict[str, str] = {
+    # TRANSLATORS: what needs an officer's action: a new application (an adjective, in the queue)
     "new": N_("New"),
     "changed": N_("The group changed its application"),
     "answered": N_("The group answered your question"),
@@ -108,7 +109,9 @@ MOVES: tuple[Move, ...] = (
     Move(Action.ask, _OPEN, Status.waiting_for_group, _OFFICER, N_("Ask the group a question")),
     Move(Action.answer, frozenset({Status.waiting_for_group}), Status.submitted, _GROUP, N_("Send my answer"),
          needs="answered"),
+    # TRANSLATORS: an officer's decision: give the group the money it asked for (a verb, on a button)
     Move(Action.decide, _OPEN, Status.granted, _OFFICER, N_("Grant"), Outcome.grant),
+    # TRANSLATORS: an officer's decision: do not give the money (a verb, on a button)
     Move(Action.decide, _OPEN, Status.refused, _OFFICER, N_("Refuse"), Outcome.refuse),
     Move(Action.decide, _OPEN, Status.referred, _OFFICER, N_("Refer to another fund or service"), Outcome.refer),
     *(Move(Action.correct, _DECIDED, target, _OFFICER, N_("Correct the decision"), outcome)

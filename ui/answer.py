@@ -157,7 +157,7 @@ def _draw_money(ctx, app, question, value, on_change, voice_form) -> None:
 
 def _draw_contact(ctx, app, question, value: Contact | None, on_change, voice_form) -> None:
     _ = ctx.gettext
-    for part, label in (("name", _("Name")), ("phone", _("Phone number")), ("email", _("E-mail address"))):
+    for part, label in (("name", _.pgettext("form field: your name", "Name")), ("phone", _("Phone number")), ("email", _("E-mail address"))):
         k = key(app, question, part)
         _init(k, getattr(value, part, None) or "")
         st.text_input(label, key=k, max_chars=254, on_change=on_change)

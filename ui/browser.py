@@ -24,6 +24,13 @@ def read_aloud(ctx: PageContext, text: str, key: str) -> None:
             key=key, default=None)
 
 
+def scroll_to_top_of(selector: str, when: int) -> None:
+    """Scroll the page so that the element `selector` is at the top, once for each new `when`
+    (new results on a phone otherwise open where the last answer was, mid-list)."""
+    if when:
+        _helper(mode="scroll", target=selector, when=when, key="_scroll", default=None)
+
+
 def save_while_typing() -> None:
     """Once per page: answers are committed after a short pause in typing, not only when the
     field is left (a reload or a closed tab then loses at most the last second)."""

@@ -39,7 +39,7 @@ from steunwijzer.models import (
     SourceKind,
     pick,
 )
-from ui import menu
+from ui import browser, menu
 from ui.shell import PageContext
 from ui.text import md
 
@@ -48,6 +48,7 @@ START_FUND_KEY = "start_fund_id"      # read by the application page
 _MEMORY_KEY = "_finder_memory"        # answers and filters, kept while other pages are open
 _OPEN_KEY = "_finder_open"            # ids of the funds whose details are shown
 _SHOWN_KEY = "_finder_shown"          # how many cards each list shows
+_FRESH_KEY = "_finder_fresh"          # counts the answers given: new results scroll into view
 PAGE_SIZE = 15
 MARKS = {Kind.fit: ":green[✓]", Kind.caution: ":orange[⚠]", Kind.deal_breaker: ":red[✗]"}
 FILTER_AMOUNTS = ("0", "500", "1500", "5000", "25000")
@@ -174,6 +175,7 @@ def questionnaire(ctx: PageContext, form: Form, index: FundIndex) -> None:
     )
     state[PROFILE_KEY] = profile.model_dump(mode="json")
     state[_OPEN_KEY] = set()
+    state[_FRESH_KEY] = state.get(_FRESH_KEY, 0) + 1  # new results: the page scrolls to their top
     st.rerun()  # draw the results with the answers folded away
 
 
@@ -189,7 +191,7 @@ def filters(ctx: PageContext) -> FinderFilters:
     state = st.session_state
     # A fixed title: a changing one would fold the expander away at every tap.
     with st.expander(_("Filter the list"), icon=":material/filter_list:"):
-        st.pills(_("Subject"), list(THEMES), selection_mode="multi", key="ff_themes", format_func=lambda t: _(THEME_LABELS[t]))
+        st.pills(_.pgettext("what the plan is about", "Subject"), list(THEMES), selection_mode="multi", key="ff_themes", format_func=lambda t: _(THEME_LABELS[t]))
         regions = {"all": _("Everywhere"), "local": _("Only funds for one area"), "national": _("Only funds for the whole country")}
         st.segmented_control(_("Where"), list(regions), key="ff_region", format_func=regions.get)
         amounts = {v: (_("Any amount") if v == "0" else matching.format_euros(Decimal(v), ctx.locale)) for v in FILTER_AMOUNTS}
@@ -239,20 +241,28 @@ def results(ctx: PageContext, matches: list[Match], chosen: FinderFilters, index
     replaced = index.replaced if index is not None else {}
     shown = matching.filter_matches(matches, chosen)
     hidden = len(matches) - len(shown)
-    if hidden:
-        st.caption(_("Funds hidden by your filters: {count}").format(count=hidden))
+    fitting = [m for m in shown if m.eligible]
+    other = [m for m in shown if not m.eligible]
+    with st.container(key="results_top"):  # the summary first: on a phone the page scrolls here
+        if fitting:
+            st.subheader(_.ngettext("{count} fund may fit your plan", "{count} funds may fit your plan",
+                                    len(fitting)).format(count=len(fitting)))
+            st.markdown(_("The best fit: **{fund}**").format(fund=md(fitting[0].fund.name)))
+        elif shown:
+            st.subheader(_("No fund fits your plan well"))
+        if hidden:
+            st.caption(_.ngettext("Your filters hide {count} fund.", "Your filters hide {count} funds.",
+                                  hidden).format(count=hidden))
+    browser.scroll_to_top_of(".st-key-results_top", when=st.session_state.get(_FRESH_KEY, 0))
     if not shown:
         st.info(_("No funds match these filters. Remove a filter to see more."), icon=":material/filter_list_off:")
         return
-    fitting = [m for m in shown if m.eligible]
-    other = [m for m in shown if not m.eligible]
-
-    st.subheader(_("Funds that may fit your plan: {count}").format(count=len(fitting)))
     if fitting:
         st.caption(_("The best fit comes first. ✓ fits your plan, ⚠ check this first."))
     _card_list(ctx, "fitting", fitting, replaced)
     if other:
-        st.subheader(_("Funds that probably do not fit: {count}").format(count=len(other)))
+        st.subheader(_.ngettext("{count} fund probably does not fit", "{count} funds probably do not fit",
+                                len(other)).format(count=len(other)))
         st.caption(_("✗ shows why. If you think it does fit, ask the fund."))
         _card_list(ctx, "other", other, replaced)
 

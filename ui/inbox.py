@@ -65,7 +65,7 @@ def frame(ctx: PageContext, rows: list[QueueItem], fund_names: dict[str, str]) -
             _("Age (days)"): (today - sent.date()).days if sent else None,
             _("Answer promised by"): (ctx.day(r.answer_by) + (" · " + _("passed") if r.answer_late else "")) if r.answer_by else "—",
             _("Assigned to"): r.assigned_to or "—",
-            _("Language"): i18n.language_name(r.language, ctx.locale) if r.language else "—",
+            _("Language"): i18n.language_name(r.language, ctx.locale, label=True) if r.language else "—",
         })
     return pd.DataFrame(data)
 

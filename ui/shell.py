@@ -310,6 +310,21 @@ def _sidebar(ctx: PageContext) -> None:
                 st.rerun()
 
 
+def privacy_text(ctx: PageContext) -> str:
+    """What we keep and for how long, as the retention job really does it (steunwijzer.retention)."""
+    _ = ctx.gettext
+    days = ctx.settings.retention_days
+    if days % 365 == 0:
+        when = _.ngettext("We delete them {years} year after your application is finished.",
+                          "We delete them {years} years after your application is finished.", days // 365).format(years=days // 365)
+    else:
+        when = _.ngettext("We delete them {days} day after your application is finished.",
+                          "We delete them {days} days after your application is finished.", days).format(days=days)
+    return " ".join((_("We keep your answers and recordings only for your application. Officers of {municipality} read them.")
+                     .format(municipality=md(ctx.settings.municipality)), when,
+                     _("Do you want us to delete them sooner? Ask us.")))
+
+
 def page_setup(title: str, role: str | None = None, layout: str = "centered") -> PageContext:
     """Start a page. `title` is an English msgid; `role` is None, "officer" or "admin"."""
     settings = resources.settings()

@@ -51,7 +51,7 @@ def voice_input(ctx: PageContext, application_id: int, question_id: str, text_ke
         if lang_key not in st.session_state:
             st.session_state[lang_key] = ctx.locale
         st.selectbox(_("The language you speak"), languages, key=lang_key,
-                     format_func=lambda c: _("Find out by itself") if c == AUTO else i18n.language_name(c, ctx.locale))
+                     format_func=lambda c: _("Find out by itself") if c == AUTO else i18n.language_name(c, ctx.locale, label=True))
         recording = st.audio_input(_("Record your answer"), key=text_key + "_rec")
         st.caption(_("Press the microphone to start, and press again to stop.") + " "
                    + _("If the recorder shows an error, allow the microphone in your browser, or send a voice note below."))
@@ -129,8 +129,7 @@ def _recording(ctx: PageContext, application_id: int, text_key: str, number: int
         elif row.state == jobs.RUNNING:
             st.progress(min(max(row.progress, 0.0), 1.0), text=_("Writing down what you said…"))
         elif row.state == jobs.FAILED:
-            st.error(_(row.error or jobs.UNEXPECTED).format(**{k: v for k, v in (row.error_params or {}).items() if k != "previous"}),
-                     icon=":material/error:")
+            st.error(jobs.job_error(row).translated(_), icon=":material/error:")
             st.caption(_("Your recording is kept. You can try again, or type your answer."))
         elif row.state == jobs.READY:
             heard = i18n.language_name(row.language or row.detected_language or ctx.locale, ctx.locale)
@@ -142,7 +141,7 @@ def _recording(ctx: PageContext, application_id: int, text_key: str, number: int
                 st.warning(_("This sounds like {heard}, not {chosen}.").format(
                     heard=i18n.language_name(other, ctx.locale), chosen=i18n.language_name(row.language, ctx.locale)),
                     icon=":material/translate:")
-                if st.button(_("Write it down again in {language}").format(language=i18n.language_name(other, ctx.locale)),
+                if st.button(_("Transcribe again in {language}").format(language=i18n.language_name(other, ctx.locale)),
                              key=f"{text_key}_detected_{row.id}"):
                     _again(ctx, application_id, text_key, row, other)
         chosen = st.session_state.get(text_key + "_lang", AUTO)
@@ -150,9 +149,9 @@ def _recording(ctx: PageContext, application_id: int, text_key: str, number: int
         if row.state in (jobs.READY, jobs.FAILED):
             target = None if chosen == AUTO else chosen
             if row.state == jobs.READY and target and target != row.language and target != jobs.language_mismatch(row):
-                label = _("Write it down again in {language}").format(language=i18n.language_name(target, ctx.locale))
+                label = _("Transcribe again in {language}").format(language=i18n.language_name(target, ctx.locale))
             else:
-                label = _("Write it down again")
+                label = _("Transcribe again")
             if left.button(label, key=f"{text_key}_again_{row.id}", icon=":material/refresh:"):
                 _again(ctx, application_id, text_key, row, target)
         if right.button(_("Remove this recording"), key=f"{text_key}_remove_{row.id}", icon=":material/delete:"):

@@ -9,28 +9,58 @@ from steunwijzer.i18n_catalog import POT_PATH, _read, _write, problems, update
 
 def register(sub) -> None:
     p = sub.add_parser("i18n", help="Extract, update and check translations.", description="Keep the gettext catalogues in step with the code.")
-    p.add_argument("action", choices=["update", "check", "todo", "fill"],
+    p.add_argument("action", choices=["update", "check", "todo", "export", "fill"],
                    help="update: write messages.pot and merge into every .po; check: list problems; "
-                        "todo LANG: print untranslated msgids as JSON; fill LANG FILE: take translations from a JSON object {msgid: text}.")
+                        "todo LANG: print what is not translated yet as JSON; export LANG: print every message "
+                        "with its translation as JSON (for a review); fill LANG FILE: take the translations back "
+                        "from such a JSON file.")
     p.add_argument("locale", nargs="?", choices=LOCALES)
     p.add_argument("file", nargs="?")
     p.set_defaults(handler=_cli)
 
 
-def todo(locale: str) -> dict[str, str]:
+def _entry(msg, forms: int) -> dict:
+    """One message for a translator: its text, context, notes and where it is used; a text with a
+    count has `plural` and takes a list of `forms` translations (the language's plural forms)."""
+    ids = msg.id if isinstance(msg.id, (tuple, list)) else (msg.id,)
+    entry: dict = {"msgid": ids[0]}
+    if len(ids) > 1:
+        entry.update(plural=ids[1], forms=forms)
+    if msg.context:
+        entry["context"] = msg.context
+    if msg.auto_comments:
+        entry["note"] = " ".join(msg.auto_comments)
+    entry["used_in"] = sorted({path for path, _ in msg.locations})
+    entry["translation"] = list(msg.string) if len(ids) > 1 else msg.string
+    return entry
+
+
+def todo(locale: str, everything: bool = False) -> list[dict]:
+    """The messages still to translate (or, with `everything`, all of them, for a review)."""
     catalog = _read(LOCALES_DIR / locale / "LC_MESSAGES" / "messages.po", locale)
-    return {m.id: "" for m in catalog if m.id and (not m.string or m.fuzzy)}
+    return [_entry(m, catalog.num_plurals) for m in catalog
+            if m.id and (everything or m.fuzzy or not all(m.string if isinstance(m.string, (tuple, list)) else (m.string,)))]
 
 
-def fill(locale: str, translations: dict[str, str]) -> int:
+def fill(locale: str, entries: list[dict]) -> int:
+    """Take translations back from a list in the form `todo` gives (only `msgid`, `context` and
+    `translation` are read; a text with a count takes a list of all its forms)."""
     po_path = LOCALES_DIR / locale / "LC_MESSAGES" / "messages.po"
     catalog = _read(po_path, locale)
     filled = 0
-    for msg in catalog:
-        if msg.id in translations and translations[msg.id]:
-            msg.string = translations[msg.id]
-            msg.flags.discard("fuzzy")
-            filled += 1
+    for entry in entries:
+        msg = catalog.get(entry["msgid"], context=entry.get("context"))
+        text = entry.get("translation")
+        if msg is None or not text:
+            continue
+        if msg.pluralizable:
+            if not isinstance(text, list) or len(text) != catalog.num_plurals or not all(text):
+                raise SystemExit(f"{locale}: {entry['msgid']!r} needs {catalog.num_plurals} forms")
+            msg.string = tuple(text)
+        else:
+            msg.string = text
+        msg.flags.discard("fuzzy")
+        filled += 1
     _write(po_path, catalog)
     return filled
 
@@ -39,8 +69,8 @@ def _cli(args, db) -> int:
     import json
     import sys
 
-    if args.action == "todo":
-        json.dump(todo(args.locale), sys.stdout, ensure_ascii=False, indent=1)
+    if args.action in ("todo", "export"):
+        json.dump(todo(args.locale, everything=args.action == "export"), sys.stdout, ensure_ascii=False, indent=1)
         print()
         return 0
     if args.action == "fill":

@@ -16,6 +16,7 @@ from babel import Locale, numbers
 from babel.lists import format_list
 
 from steunwijzer import i18n
+from steunwijzer.errors import Plural
 from steunwijzer.i18n import N_
 from steunwijzer.matching.profile import AmountRange
 from steunwijzer.matching.vocabulary import OTHER_MUNICIPALITY, OTHER_MUNICIPALITY_LABEL
@@ -49,7 +50,8 @@ R_PLACE_LOCAL = N_("This fund is for groups in {place}.")
 R_PLACE_NATIONAL = N_("This fund is for groups all over the Netherlands.")
 R_PLACE_ONLY = N_("This fund is only for groups in {region}.")
 R_NO_ENTITY = N_("You don't need a foundation for this fund.")
-R_RESIDENTS = N_("A group of at least {people} residents can apply. You don't need a foundation.")
+R_RESIDENTS = Plural("A group of at least {people} resident can apply. You don't need a foundation.",
+                     "A group of at least {people} residents can apply. You don't need a foundation.", "people")
 R_RESIDENT_ALONE = N_("One resident can apply for the group. You don't need a foundation.")
 R_WITHOUT_UP_TO = N_("Without a foundation you can ask up to {max}. That fits your amount.")
 R_ABOVE_PENVOERDER = N_("Without a foundation you can ask up to {max}. For more, you need an organisation that receives the money for you (a penvoerder).")
@@ -59,8 +61,12 @@ R_ENTITY_NEEDED = N_("This fund only gives money to a stichting or vereniging wi
 R_PENVOERDER = N_("You need an organisation that receives the money for you (a penvoerder).")
 R_ENTITY_UNKNOWN = N_("We don't know if you need a foundation for this fund. Ask the fund.")
 R_AMOUNT_FITS = N_("This fund gives {range}. That fits your amount.")
-R_AMOUNT_LESS = N_("This fund gives up to {max}; you asked {asked}.")
-R_AMOUNT_MORE = N_("This fund gives at least {min}; you asked {asked}.")
+R_AMOUNT_LESS = N_("This fund gives up to {max}. You ask for {asked}.")
+R_AMOUNT_MORE = N_("This fund gives at least {min}. You ask for {asked}.")
+# Whole sentences when the group tapped a range of amounts instead of typing one
+R_AMOUNT_LESS_BAND = N_("This fund gives up to {max}. You chose an amount between {low} and {high}.")
+R_AMOUNT_MORE_BAND = N_("This fund gives at least {min}. You chose an amount between {low} and {high}.")
+R_AMOUNT_MORE_OPEN = N_("This fund gives at least {min}. You chose an amount of {low} or more.")
 R_AMOUNT_UNKNOWN = N_("We don't know how much money this fund gives.")
 R_SPOKEN = N_("You can also tell your plan out loud instead of writing it.")
 R_IN_APP = N_("You can apply right here in Steunwijzer.")
@@ -117,12 +123,26 @@ def _param_text(value: object, gettext: Gettext, locale: str) -> str:
     return str(value)
 
 
+def _whole_sentence(reason: Reason) -> tuple[str, dict]:
+    """A reason about the amount asked says a range in its own sentence, not as "you ask for € 500
+    to € 1.500" (which breaks in Polish and Arabic)."""
+    asked = reason.params.get("asked")
+    if not isinstance(asked, AmountRange) or asked.low == asked.high:
+        return reason.msgid, reason.params
+    params = {k: v for k, v in reason.params.items() if k != "asked"}
+    params.update(low=asked.low or Decimal(0), high=asked.high)
+    if asked.high is None:
+        return R_AMOUNT_MORE_OPEN, params
+    return (R_AMOUNT_LESS_BAND if reason.msgid == R_AMOUNT_LESS else R_AMOUNT_MORE_BAND), params
+
+
 def reason_text(reason: Reason, gettext: Gettext, locale: str) -> str:
     """The reason in the reader's language, with amounts and dates formatted for the locale."""
-    text = gettext(reason.msgid)
-    if not reason.params:
+    msgid, params = _whole_sentence(reason)
+    text = msgid.translated(gettext, params) if isinstance(msgid, Plural) else gettext(msgid)
+    if not params:
         return text
-    return text.format(**{k: _param_text(v, gettext, locale) for k, v in reason.params.items()})
+    return text.format(**{k: _param_text(v, gettext, locale) for k, v in params.items()})
 
 
 def fund_amount_text(fund: Fund, gettext: Gettext, locale: str) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from steunwijzer.errors import SpeechError
+from steunwijzer.errors import Plural, SpeechError
 from steunwijzer.i18n import N_
 
 SAMPLE_RATE = 16_000
@@ -25,7 +25,8 @@ _log = logging.getLogger(__name__)
 # msgids of the SpeechErrors raised here (N_ marks them for the translation catalogue)
 NOT_AUDIO = N_("This file is not a sound recording we can read.")
 EMPTY = N_("The recording is empty.")
-TOO_LONG = N_("The recording is too long. The limit is {minutes} minutes.")
+TOO_LONG = Plural("The recording is too long. The limit is {minutes} minute.",
+                  "The recording is too long. The limit is {minutes} minutes.", "minutes")
 NO_SPEECH = N_("We heard no speech in this recording. Please try again, a bit closer to the microphone.")
 TOO_SLOW = N_("This file takes too long to read. Please send the voice note in another way, for example from WhatsApp.")
 
@@ -165,7 +166,7 @@ def is_silent(audio: DecodedAudio) -> bool:
 
 def _too_long(max_seconds: float) -> SpeechError:
     minutes = max_seconds / 60
-    return SpeechError(TOO_LONG, minutes=int(minutes) if minutes == int(minutes) else round(minutes, 1))
+    return SpeechError(TOO_LONG, minutes=int(minutes) if minutes == int(minutes) else round(minutes, 1))  # 2.5 is shown as 2,5
 
 
 # ---- WAV from the browser recorder ------------------------------------------------------

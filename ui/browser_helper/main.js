@@ -55,6 +55,19 @@
       button.setAttribute("aria-label", args.label);
       button.lang = args.ui_lang || "";
       document.documentElement.dir = args.rtl ? "rtl" : "ltr";
+    } else if (args.mode === "scroll") {
+      // once per new `when`: a rerun with the same results leaves the reader where they are
+      const done = "steunwijzerScrolled";
+      try {
+        const doc = window.parent.document;
+        if (doc.body.dataset[done] !== String(args.when)) {
+          doc.body.dataset[done] = String(args.when);
+          setTimeout(() => {
+            const el = doc.querySelector(args.target);
+            if (el) el.scrollIntoView({ block: "start" });
+          }, 150);
+        }
+      } catch (e) { /* another origin: nothing to do */ }
     } else {
       try {
         const doc = window.parent.document;
