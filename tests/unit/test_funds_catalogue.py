@@ -187,7 +187,7 @@ def test_match_prints_ranked_json_and_text(cli, tmp_path):
     assert [r["fund_id"] for r in result] == ["buurtfonds-test", "landelijk-fonds"]
     assert [r["eligible"] for r in result] == [True, False]
     assert set(result[0]) == {"fund_id", "name", "score", "eligible", "reasons"}
-    assert {"kind": "caution", "text": "This fund gives up to €2,500.50; you asked €3,000."} in result[0]["reasons"]
+    assert {"kind": "caution", "text": "This fund gives up to €2,500.50. You ask for €3,000."} in result[0]["reasons"]
     assert {"kind": "deal_breaker", "text": "This fund only gives money to a stichting or vereniging with a KvK number."} in result[1]["reasons"]
 
     code, out, _ = cli("funds", "match", "--profile", str(profile), "--limit", "1", "--locale", "nl", "--today", "2026-11-29")
