@@ -42,8 +42,12 @@ from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
 
+from steunwijzer.i18n import gettext_for  # noqa: E402
+
+EN = gettext_for("en")  # the English texts are reviewed on their own: a msgid is not what the page shows
+
 APPLICATION_PAGE = "application"  # the URL path of pages/2_application.py
-LOCALE = "en-US"                  # labels are then the English msgids
+LOCALE = "en-US"                  # the English catalogue; labels below are msgids, looked up with EN()
 CLICK_TIMEOUT = 300.0
 
 LONG = ("We are a group of neighbours who want to do something good together for the street. "
@@ -91,7 +95,7 @@ class Page:
     exceptions: list[str] = field(default_factory=list)
 
     def widget(self, kind: str, label: str, occurrence: int = 0) -> Widget:
-        found = [w for w in self.widgets if w.kind == kind and w.label == label]
+        found = [w for w in self.widgets if w.kind == kind and w.label == EN(label)]
         if len(found) <= occurrence:
             raise JourneyError(f"no {kind} {label!r} (#{occurrence}) on the page; headings {self.headings}, "
                                f"alerts {self.alerts}, widgets {[(w.kind, w.label) for w in self.widgets]}")
@@ -230,9 +234,9 @@ async def journey(base_url: str, group: str) -> Session:
         await s.tick("I have written down my code")
         done: set[str] = set()
         for _ in range(SCREENS + 3):
-            if "Check your answers" in s.page.headings:
+            if EN("Check your answers") in s.page.headings:
                 break
-            question = next((h for h in s.page.headings if h in ANSWERS), None)
+            question = next((q for q in ANSWERS if EN(q) in s.page.headings), None)
             if question is None or question in done:
                 raise JourneyError(f"unexpected screen: headings {s.page.headings}, alerts {s.page.alerts}")
             for kind, label, occurrence, value in ANSWERS[question]:
@@ -243,7 +247,8 @@ async def journey(base_url: str, group: str) -> Session:
             raise JourneyError("the review screen never came")
         await s.tick("I agree that my answers and recordings are stored for this application.")
         await s.click("Send my application")
-        if not any(fmt == 4 and "was sent" in text for fmt, text in s.page.alerts):  # 4: success
+        sent = EN("Your application was sent. An officer will read it. You will hear from us within 4 weeks.")
+        if not any(fmt == 4 and text == sent for fmt, text in s.page.alerts):  # 4: success
             raise JourneyError(f"no confirmation after sending: {s.page.alerts} {s.page.headings}")
     finally:
         await s.close()
