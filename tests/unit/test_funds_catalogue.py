@@ -11,6 +11,8 @@ import yaml
 
 from steunwijzer import funds
 from steunwijzer.config import LOCALES
+from steunwijzer.i18n import gettext_for
+from steunwijzer.matching.texts import R_AMOUNT_LESS, R_ENTITY_NEEDED
 from steunwijzer.errors import InvalidInput
 from steunwijzer.matching import catalogue_text
 from steunwijzer.models import KEY_FACTS
@@ -187,8 +189,9 @@ def test_match_prints_ranked_json_and_text(cli, tmp_path):
     assert [r["fund_id"] for r in result] == ["buurtfonds-test", "landelijk-fonds"]
     assert [r["eligible"] for r in result] == [True, False]
     assert set(result[0]) == {"fund_id", "name", "score", "eligible", "reasons"}
-    assert {"kind": "caution", "text": "This fund gives up to €2,500.50. You ask for €3,000."} in result[0]["reasons"]
-    assert {"kind": "deal_breaker", "text": "This fund only gives money to a stichting or vereniging with a KvK number."} in result[1]["reasons"]
+    en = gettext_for("en")  # the reasons are printed in English by default, as en.po words them
+    assert {"kind": "caution", "text": en(R_AMOUNT_LESS).format(max="€2,500.50", asked="€3,000")} in result[0]["reasons"]
+    assert {"kind": "deal_breaker", "text": en(R_ENTITY_NEEDED)} in result[1]["reasons"]
 
     code, out, _ = cli("funds", "match", "--profile", str(profile), "--limit", "1", "--locale", "nl", "--today", "2026-11-29")
     assert code == 0 and out.startswith("1. Buurtfonds Test [buurtfonds-test]") and "landelijk-fonds" not in out

@@ -16,11 +16,11 @@ from steunwijzer import matching as m
 from steunwijzer.matching import texts as reasons
 from steunwijzer.errors import InvalidInput
 from steunwijzer.funds import parse_catalogue
-from steunwijzer.i18n import gettext_for
+from steunwijzer.i18n import gettext_for, source_texts
 from steunwijzer.models import TARGET_GROUPS, THEMES, Fund
 
 TODAY = date(2026, 11, 29)
-EN = gettext_for("en")
+EN = source_texts()  # the msgids: these tests are about the rules, the English wording is in en.po
 
 CATALOGUE = parse_catalogue("""
 base: &base
@@ -115,7 +115,7 @@ CASES = {
                              "This fund gives money for: Meeting each other.", "This fund is for everyone."]},
          "b-small": {"fit": ["This fund is for groups all over the Netherlands.",
                              "This fund wants to help: Newcomers (refugees and migrants)."],
-                     "caution": ["This fund gives up to €1,500; you asked €3,000.",
+                     "caution": ["This fund gives up to €1,500. You ask for €3,000.",
                                  "The deadline is March 1, 2027. The answer may come after the date you need the money (February 1, 2027)."]},
          "c-entity": {"deal_breaker": ["This fund only gives money to a stichting or vereniging with a KvK number."]},
          "d-penvoerder": {"caution": ["You need an organisation that receives the money for you (a penvoerder).",
@@ -124,7 +124,7 @@ CASES = {
                                       "This fund is mostly for: People with little money.",
                                       "We don't know the next deadline. Check the fund's website."]},
          "e-elsewhere": {"deal_breaker": ["This fund is only for groups in Gemeente Utrecht."]},
-         "f-big": {"deal_breaker": ["This fund gives at least €10,000; you asked €3,000.",
+         "f-big": {"deal_breaker": ["This fund gives at least €10,000. You ask for €3,000.",
                                     "The deadline (January 1, 2026) has passed."],
                    "caution": ["We don't know if you need a foundation for this fund. Ask the fund."]}},
     ),
@@ -134,16 +134,16 @@ CASES = {
          ("a-local", 53, False), ("e-elsewhere", 46, False), ("f-big", 45, False)],
         {"c-entity": {"fit": ["This fund gives money to a stichting or vereniging. Your group is one.",
                               "This fund gives €500 to €25,000. That fits your amount."]},
-         "b-small": {"caution": ["This fund gives up to €1,500; you asked €5,000 to €25,000."]},
+         "b-small": {"caution": ["This fund gives up to €1,500. You chose an amount between €5,000 and €25,000."]},
          "a-local": {"deal_breaker": ["This fund is only for groups in Gemeente Voorbeeld."]}},
     ),
     "a small ask below a fund's minimum": (
         {"amount_eur": "400", "legal_entity": None, "municipality": "voorbeeld"},
         [("a-local", 78, True), ("b-small", 66, True), ("d-penvoerder", 45, True), ("c-entity", 39, True),
          ("e-elsewhere", 61, False), ("f-big", 33, False)],
-        {"c-entity": {"caution": ["This fund gives at least €500; you asked €400.",
+        {"c-entity": {"caution": ["This fund gives at least €500. You ask for €400.",
                                   "This fund only gives money to a stichting or vereniging with a KvK number."]},
-         "f-big": {"deal_breaker": ["This fund gives at least €10,000; you asked €400."]}},
+         "f-big": {"deal_breaker": ["This fund gives at least €10,000. You ask for €400."]}},
     ),
 }
 
