@@ -7,7 +7,7 @@ from typing import assert_never
 import streamlit as st
 
 from steunwijzer import i18n, letters
-from steunwijzer.labels import PAYMENT_LABELS, TIER_LABELS
+from steunwijzer.labels import GRANT_SENTENCES, PAYMENT_LABELS, TIER_LABELS
 from steunwijzer.models import Application, Decision, Outcome
 from ui.downloads import LETTER_FILE, docx_button
 from ui.shell import PageContext
@@ -25,9 +25,12 @@ def summary(ctx: PageContext, d: Decision, for_officer: bool = False) -> None:
     match d.outcome:
         case Outcome.grant:
             amount = ctx.money(d.amount_eur)
-            line = _("Granted: {amount}").format(amount=amount) if for_officer else _("You get {amount}.").format(amount=amount)
-            if d.payment:
-                line += " " + _(PAYMENT_LABELS[d.payment])
+            if for_officer:
+                line = _("Granted: {amount}").format(amount=amount)
+                if d.payment:
+                    line += " · " + _(PAYMENT_LABELS[d.payment])
+            else:
+                line = _(GRANT_SENTENCES[d.payment]).format(amount=amount)
             st.write(line)
             conditions = [_(letters.standard_conditions()[k].text) for k in d.condition_keys]
             if conditions:
