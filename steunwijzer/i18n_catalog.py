@@ -112,24 +112,31 @@ def problems() -> list[str]:
         have = {_key(m) for m in catalog if m.id}
         for msgid in sorted(wanted - have, key=str):
             found.append(f"{locale}: missing {msgid!r} (run: python -m steunwijzer i18n update)")
-        for msg in catalog:
-            if not msg.id:
-                continue
-            if msg.fuzzy:
-                found.append(f"{locale}: fuzzy {msg.id!r}")
-            strings = msg.string if isinstance(msg.string, (tuple, list)) else (msg.string,)
-            if not all(strings):
-                found.append(f"{locale}: untranslated {msg.id!r}")
-            if msg.pluralizable and len(strings) != catalog.num_plurals:
-                found.append(f"{locale}: {msg.id!r} has {len(strings)} plural forms, the language has {catalog.num_plurals}")
-            if _key(msg) not in wanted:
-                found.append(f"{locale}: stale {msg.id!r} (no longer used; run i18n update)")
-            ids = msg.id if isinstance(msg.id, (tuple, list)) else (msg.id,)
-            for string in strings:
-                for placeholder in set().union(*map(_placeholders, ids)):
-                    if string and placeholder not in string:
-                        found.append(f"{locale}: {msg.id!r} lost placeholder {placeholder}")
+        found += entry_problems(locale, catalog, wanted)
     return found + wording.catalogue_problems(catalogs)
+
+
+def entry_problems(locale: str, catalog: Catalog, wanted: set) -> list[str]:
+    """Fuzzy, empty, a plural form missing, no longer used, a {placeholder} lost."""
+    found: list[str] = []
+    for msg in catalog:
+        if not msg.id:
+            continue
+        if msg.fuzzy:
+            found.append(f"{locale}: fuzzy {msg.id!r}")
+        strings = msg.string if isinstance(msg.string, (tuple, list)) else (msg.string,)
+        if not all(strings):
+            found.append(f"{locale}: untranslated {msg.id!r}")
+        if msg.pluralizable and len(strings) != catalog.num_plurals:
+            found.append(f"{locale}: {msg.id!r} has {len(strings)} plural forms, the language has {catalog.num_plurals}")
+        if _key(msg) not in wanted:
+            found.append(f"{locale}: stale {msg.id!r} (no longer used; run i18n update)")
+        ids = msg.id if isinstance(msg.id, (tuple, list)) else (msg.id,)
+        for string in strings:
+            for placeholder in set().union(*map(_placeholders, ids)):
+                if string and placeholder not in string:
+                    found.append(f"{locale}: {msg.id!r} lost placeholder {placeholder}")
+    return found
 
 
 def _key(msg) -> tuple:
