@@ -104,7 +104,7 @@ def test_batch_take_and_mark_read_on_selected_rows(world):
     at.text_input(key="q_text").input("Batch").run()
     at.session_state["q_table"] = {"selection": {"rows": [0, 1], "columns": []}}
     at.run()
-    assert any(nl("{n} selected").format(n=2) in c.value for c in at.caption)
+    assert any(nl.ngettext("{n} selected", "{n} selected", 2).format(n=2) in c.value for c in at.caption)
     button(at, nl("Take")).click().run()
     assert not at.error, [e.value for e in at.error]
     at.session_state["q_table"] = {"selection": {"rows": [0, 1], "columns": []}}
@@ -189,7 +189,7 @@ def test_a_changed_version_shows_what_changed_and_keeps_the_number(world):
     at = run_page("pages/6_officer_review.py", ANNA, {"review_id": app_id})  # the old number opens the case
     assert not at.exception
     assert at.title[0].value.startswith(f"\\#{app_id}")
-    assert any(nl("Version {n}: the group changed {count} answers.").format(n=2, count=1) in w.value for w in at.warning)
+    assert any(nl.ngettext("Version {n}: the group changed {count} answer.", "Version {n}: the group changed {count} answers.", 1).format(n=2, count=1) in w.value for w in at.warning)
     assert any("Wat kost de zaal" in m.value for m in at.markdown)  # the thread came along
 
 

@@ -92,7 +92,10 @@ def test_questionnaire_results_and_details(open_page, catalogue, locale):
     expected = matching.match_funds(saved, list(catalogue.values()))
     fitting = [m for m in expected if m.eligible]
     assert fitting[0].fund.id == DEMO_FUND
-    assert gettext_for(locale)("Funds that may fit your plan: {count}").format(count=len(fitting)) in text
+    _ = gettext_for(locale)
+    assert _.ngettext("{count} fund may fit your plan", "{count} funds may fit your plan", len(fitting)).format(count=len(fitting)) in text
+    best = next(line for line in text.splitlines() if line.startswith(_("The best fit: **{fund}**").split("{fund}")[0]))
+    assert fitting[0].fund.name in best.replace("\u2060", "")  # the summary names the best fund first
     # Reasons in plain words, deal-breakers shown too (all of them after "Show more funds").
     while any(b.key == "more_other" for b in at.button):
         at.button(key="more_other").click().run()
@@ -153,7 +156,7 @@ def test_filters_narrow_the_list(open_page, catalogue):
     spoken = {f.name for f in catalogue.values() if f.spoken_application == "yes"}
     assert after and set(after) <= spoken and len(after) < len(before)
     hidden = sum(1 for f in catalogue.values() if f.is_open) - len(spoken)
-    assert gettext_for("nl")("Funds hidden by your filters: {count}").format(count=hidden) in page_text(at)
+    assert gettext_for("nl").ngettext("Your filters hide {count} fund.", "Your filters hide {count} funds.", hidden).format(count=hidden) in page_text(at)
     at.button_group(key="ff_region").set_value("national").run()
     after = cards(at, catalogue)
     assert all(not f.municipalities for f in catalogue.values() if f.name in after)
@@ -185,7 +188,8 @@ def test_a_rotterdam_group_sees_the_rules_since_2023_and_whom_to_call(open_page,
     assert fund.name in cards(at, catalogue)
     at = open_card(at, fund.id)
     text = page_text(at)
-    assert _("A group of at least {people} residents can apply. You don't need a foundation.").format(people=5) in text
+    assert _.ngettext("A group of at least {people} resident can apply. You don't need a foundation.",
+                      "A group of at least {people} residents can apply. You don't need a foundation.", 5).format(people=5) in text
     assert matching.format_euros(Decimal(10000), "nl") in text and "{eur:" not in text
     assert _("Call for help") in text and "(tel:14010)" in text and "(tel:0102131055)" in text
     assert _("the official regulation") in text

@@ -120,7 +120,7 @@ def test_wrong_language_is_noticed_and_written_down_again_with_one_click(db):
     first = wait_for_text(at, key)
     assert any(w.value == nl("This sounds like {heard}, not {chosen}.").format(heard="Engels", chosen="Nederlands")
                for w in at.warning), [w.value for w in at.warning]
-    again = [b for b in at.button if b.label == nl("Write it down again in {language}").format(language="Engels")]
+    again = [b for b in at.button if b.label == nl("Transcribe again in {language}").format(language="Engels")]
     assert again, "one button writes it down again in the language we heard"
     again[0].click().run()
     text = wait_for_text(at, key, changed_from=first).lower()
@@ -199,7 +199,7 @@ def test_a_recording_is_listed_written_down_again_and_removed(db):
         "note.ogg", (CLIPS / "nl_buurthuis.ogg").read_bytes(), "audio/ogg").run()
     first = wait_for_text(at, key)
     assert any(nl("Recording {n}").format(n=1) in m.value and nl("Written down.") in m.value for m in at.markdown)
-    [b for b in at.button if b.label == nl("Write it down again")][0].click().run()
+    [b for b in at.button if b.label == nl("Transcribe again")][0].click().run()
     app_id = at.session_state["application_id"]
     deadline = time.monotonic() + 300  # hang guard
     while time.monotonic() < deadline:

@@ -69,7 +69,7 @@ def test_two_officers_notes_four_eyes_and_a_changed_application_that_keeps_its_t
     shot(anna, "cases-1-inbox-nl")
     search_queue(anna, f"#{case_id}", view_all=False)
     select_queue_row(anna, 0)
-    anna.get_by_text(nl("{n} selected").format(n=1)).first.wait_for()
+    anna.get_by_text(nl.ngettext("{n} selected", "{n} selected", 1).format(n=1)).first.wait_for()
     anna.get_by_test_id("stMain").get_by_role("combobox").last.click()   # "Assign to"
     anna.get_by_role("option", name=OFFICER_ADMIN[0]).click()
     wait_idle(anna)
@@ -130,7 +130,7 @@ def test_two_officers_notes_four_eyes_and_a_changed_application_that_keeps_its_t
 
     # 4. Bram sees version 2, what changed, the note and the question; proposes € 6,000
     open_in_queue(bram, f"#{case_id}")
-    bram.get_by_text(nl("Version {n}: the group changed {count} answers.").format(n=2, count=1)).first.wait_for()
+    bram.get_by_text(nl.ngettext("Version {n}: the group changed {count} answer.", "Version {n}: the group changed {count} answers.", 1).format(n=2, count=1)).first.wait_for()
     bram.get_by_text("Wij zijn acht buren die samen koken.").first.wait_for()
     bram.get_by_role("tab", name=nl("Conversation")).click()
     bram.get_by_text("Wie doet de boodschappen").first.wait_for()

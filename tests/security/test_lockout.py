@@ -36,7 +36,7 @@ def test_wrong_codes_from_many_addresses_never_refuse_a_correct_code(db):
 def test_a_new_browser_session_does_not_reset_the_limit(app_db, client_address, submitted_app):
     _, code = submitted_app()
     wrong = nl("We do not know this code. Check it and try again.")
-    too_many = nl("Too many wrong codes. Wait {minutes} minutes and try again.").format(minutes=15)
+    too_many = nl.ngettext("Too many wrong codes. Wait {minutes} minute and try again.", "Too many wrong codes. Wait {minutes} minutes and try again.", 15).format(minutes=15)
     tries = 0
     while tries <= auth.RESUME_FAILURES_PER_ADDRESS:
         at = new_session("pages/2_application.py")  # every few tries a fresh browser session
@@ -64,7 +64,7 @@ def test_someone_elses_wrong_passwords_do_not_lock_an_officer_out(app_db, make_o
     name = make_officer()
     for _ in range(auth.LOGIN_FAILURES_ALLOWED + 3):
         at = log_in("pages/5_officer_queue.py", name, "not the password!")
-    assert at.error[0].value == nl("Too many failed attempts. Try again in {minutes} minutes.").format(minutes=15)
+    assert at.error[0].value == nl.ngettext("Too many failed attempts. Try again in {minutes} minute.", "Too many failed attempts. Try again in {minutes} minutes.", 15).format(minutes=15)
     client_address(random_address())  # the officer at her own desk
     at = log_in("pages/5_officer_queue.py", name)
     assert at.title[0].value == nl("Applications")

@@ -68,7 +68,7 @@ def test_admin_role_taken_away_applies_at_the_next_click(app_db, make_officer, c
 
 
 @pytest.mark.parametrize("since, seen, message", [
-    (8 * 3600 + 60, 0, nl("You were logged out because you were logged in for {hours} hours. Please log in again.").format(hours=8)),
+    (8 * 3600 + 60, 0, nl.ngettext("You were logged out because you were logged in for {hours} hour. Please log in again.", "You were logged out because you were logged in for {hours} hours. Please log in again.", 8).format(hours=8)),
     (31 * 60, 31 * 60, nl("You were logged out because you were inactive for a while.")),
 ])
 def test_sessions_end_when_too_old_or_idle(make_officer, client_address, since, seen, message):
