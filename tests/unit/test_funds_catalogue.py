@@ -357,3 +357,37 @@ def test_fact_is_due_after_a_year_or_when_unconfirmed(shipped):
     assert not funds.fact_is_due(fact, fact.checked)
     assert funds.fact_is_due(fact, date.fromordinal(fact.checked.toordinal() + 366))
     assert funds.fact_is_due(fact.model_copy(update={"confirmed": False}), fact.checked)
+
+
+# ---- the fund texts read well: B1 Dutch and the glossary in every language (issue 18) -----------
+
+def test_the_shipped_catalogue_has_nothing_due_on_a_fixed_date(shipped):
+    """A fixed date, so this does not start failing when the facts age (the `funds check` test above
+    uses today): no Dutch sentence over 15 words, no word the glossary avoids, no stale fact."""
+    due = [f for f in funds.check_catalogue(list(shipped.values()), date(2026, 12, 7)) if f.due]
+    assert due == [], "\n".join(f"{f.fund_id}: {f.problem}" for f in due)
+
+
+def _one_fund(**texts) -> list:
+    """GOOD's first fund with complete facts and its texts in all six languages, some replaced:
+    texts={"summary": {"uk": "…"}}."""
+    data = yaml.safe_load(GOOD)
+    fund = data["funds"][0]
+    fund["facts"] = {name: {"url": "https://example.org/regels", "kind": "regulation", "checked": "2026-11-01"} for name in KEY_FACTS}
+    for field in TEXT_FIELDS:
+        fund[field] = {lang: fund[field]["nl"] for lang in LOCALES}
+    for field, by_lang in texts.items():
+        fund[field].update(by_lang)
+    return funds.parse_catalogue(yaml.safe_dump({"funds": [fund]}, allow_unicode=True))
+
+
+def test_check_finds_a_long_dutch_sentence_and_an_avoided_word():
+    today = date(2026, 12, 7)
+    assert [f for f in funds.check_catalogue(_one_fund(), today) if f.due] == []
+    fifteen = "Jullie krijgen tot {eur:5000} voor een plan dat de buurt mooier en echt groener maakt."
+    sixteen = "Dit is een zin van precies zestien woorden om te laten zien dat de check werkt."
+    planted = _one_fund(summary={"nl": f"{fifteen} {sixteen}", "uk": "Це субсидія від держави."})
+    problems = [f.problem for f in funds.check_catalogue(planted, today) if f.due]
+    assert len(problems) == 2, problems
+    assert problems[0].startswith("summary (nl) sentence of 16 words (at most 15): 'Dit is een zin")
+    assert problems[1].startswith("summary (uk) uses 'субсиді'") and "'грант'" in problems[1]
