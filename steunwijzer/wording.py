@@ -42,7 +42,7 @@ def glossary() -> dict[str, list[Avoid]]:
             for word in rule.get("avoid", []):
                 found.setdefault(lang, []).append(Avoid(
                     term["concept"], word, rule["use"], rule.get("where") == "volunteer",
-                    re.compile(r"(?<!\w)" + re.escape(word), re.IGNORECASE)))
+                    re.compile(re.escape(word), re.IGNORECASE)))
     return found
 
 
