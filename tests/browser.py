@@ -182,7 +182,7 @@ def open_in_queue(page, text: str, lang: str = "nl") -> None:
     from steunwijzer.i18n import gettext_for
 
     search_queue(page, text, lang=lang)
-    page.get_by_role("button", name=gettext_for(lang)("Open"), exact=True).click()
+    page.get_by_role("button", name=gettext_for(lang).pgettext("button: open an application", "Open"), exact=True).click()
     wait_idle(page)
 
 

@@ -69,7 +69,7 @@ def test_officer_pages_logged_in(page, server, lang):
     page.get_by_role("button", name=_("Log in"), exact=True).click()
     wait_idle(page)
     found = {"officer_queue": axe_violations(page, f"officer_queue-in-{lang}")}
-    page.get_by_role("button", name=_("Open"), exact=True).first.click()
+    page.get_by_role("button", name=_.pgettext("button: open an application", "Open"), exact=True).first.click()
     wait_idle(page)
     found["officer_review"] = axe_violations(page, f"officer_review-{lang}")
     for path in ("officer_catalogue", "officer_admin"):

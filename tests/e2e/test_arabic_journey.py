@@ -100,7 +100,7 @@ def test_arabic_volunteer_and_dutch_officer(browser, server):
     page.get_by_label(ar("Amount in euros")).fill("1200")
     click(page, ar("Save and go on"))
     click(page, ar("Save and go on"))  # who else helps: may stay empty
-    page.get_by_label(ar("Name"), exact=True).fill("Samira")
+    page.get_by_label(ar.pgettext("form field: your name", "Name"), exact=True).fill("Samira")
     page.get_by_label(ar("Phone number")).fill("06 87654321")
     click(page, ar("Save and go on"))
     page.get_by_label(ar("IBAN (bank account number)")).fill("NL86 INGB 0002 4455 88")

@@ -80,7 +80,7 @@ def test_two_officers_notes_four_eyes_and_a_changed_application_that_keeps_its_t
     bram_context, bram = login(browser, url, OFFICER_ADMIN)
     bram.get_by_text(nl("My cases"), exact=True).click()
     wait_idle(bram)
-    click(bram, nl("Open"))
+    click(bram, nl.pgettext("button: open an application", "Open"))
     bram.get_by_role("heading", name=re.compile(GROUP)).first.wait_for()
     bram.get_by_text(nl("Assigned to {name}").format(name=OFFICER_ADMIN[0])).first.wait_for()
     notes_tab = bram.get_by_role("tab", name=re.compile(nl("Notes and advice ({n})").split(" (")[0]))

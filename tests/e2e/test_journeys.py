@@ -94,7 +94,7 @@ def test_dutch_pitch_route_from_start_to_sent(page, server):
     wait_idle(page)
     page.get_by_role("button", name=nl("Save and go on")).click()  # who else helps: may stay empty
     wait_idle(page)
-    page.get_by_label(nl("Name"), exact=True).fill("Kees")
+    page.get_by_label(nl.pgettext("form field: your name", "Name"), exact=True).fill("Kees")
     page.get_by_label(nl("E-mail address")).fill("kees@example.nl")
     page.get_by_role("button", name=nl("Save and go on")).click()
     wait_idle(page)

@@ -69,7 +69,7 @@ def test_whole_application_with_the_keyboard_alone(page, server):
     page.keyboard.type("300")
     save_and_wait(page, nl("Who else helps?"))
     save_and_wait(page, nl("Who can we call or e-mail about this?"))  # optional: skipped
-    tab_to(page, nl("Name"))
+    tab_to(page, nl.pgettext("form field: your name", "Name"))
     page.keyboard.type("Kees")
     tab_to(page, nl("Phone number"))
     page.keyboard.type("0612345678")
