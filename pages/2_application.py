@@ -45,7 +45,7 @@ def start_screen() -> None:
         with ctx.db.session() as s:
             app, code = applications.start(s, fund_id, ctx.locale, ctx.settings.resolved_secret_key(), route=route,
                                            profile=st.session_state.get(PROFILE_KEY) or {})
-        session.open_application(app.id, code)
+        session.open_application(app.id, code, new_code=True)
         st.session_state.pop(START_FUND_KEY, None)
         st.rerun()
 
@@ -76,7 +76,7 @@ def wizard(app, fund, questions) -> None:
         with ctx.db.session() as s:
             current = applications.current_question(s, app.id)
         st.session_state[STEP] = ids.index(current) if current in ids else 0
-    step = st.session_state[STEP]
+    step = st.session_state[STEP] = min(max(int(st.session_state[STEP]), 0), len(questions))  # (a step kept by the tab)
     st.title(md(fund.name))
     code_notice()
     if app.status == Status.changing:  # a new version of a sent application: its open questions stay in view
@@ -160,8 +160,9 @@ def after_submit(app, fund) -> None:
         if st.button(_("Change my application"), icon=":material/edit:"):
             with ctx.db.session() as s:
                 new = applications.new_version(s, app.id)
+            code = st.session_state.get(session.TAB_CODE_KEY)  # the new version goes on with the same code
             session.close_application()
-            session.open_application(new.id)
+            session.open_application(new.id, code)
             st.rerun()
 
 
@@ -197,13 +198,16 @@ def decision_for_group(app, fund) -> None:
 
 app_id = st.session_state.get(session.APPLICATION_KEY)
 if app_id is None:
+    session.tab_memory(ctx)  # after a reload: the application this tab had open
     start_screen()
     st.stop()
 
 with ctx.db.session() as s:
     application = applications.load(s, app_id)
     fund = funds.get_fund(s, application.fund_id)
-if workflow.may(application, Action.edit, "group"):
+editable = workflow.may(application, Action.edit, "group")
+session.tab_memory(ctx, editable)  # first, before anything can stop the run: a reload goes on here
+if editable:
     wizard(application, fund, forms.application_form(fund).questions_for(application.route))
 else:
     after_submit(application, fund)

@@ -50,6 +50,12 @@ BASE_CSS = """
 [data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapseButton"] button { min-height: 44px; min-width: 44px; }
 [data-testid="stAudioInput"] button svg { width: 28px; height: 28px; }
 [data-testid="stPageLink-NavLink"] { min-height: 44px; align-items: center; }
+/* After a reload the start screen stays hidden for the moment the tab needs to open its application again (ui/browser_helper). */
+body[data-steunwijzer-resuming] [data-testid="stMainBlockContainer"] { visibility: hidden; }
+/* New finder results scroll to their summary: keep it clear of the bar at the top (menu button). */
+.st-key-results_top { scroll-margin-top: 4.5rem; }
+/* The browser helper's invisible parts (tab memory, saving while typing, scrolling) take no room. */
+.st-key-_tab, .st-key-_autosave, .st-key-_scroll { position: absolute; width: 1px; height: 0; overflow: hidden; }
 </style>
 """
 

@@ -133,4 +133,5 @@ def test_wrong_codes_are_limited():
     for _ in range(12):
         at.text_input[0].input("AAAA-BBBB-CCCC")
         at.button[0].click().run()
-    assert at.error[0].value == gettext_for("nl")("Too many wrong codes. Wait {minutes} minutes and try again.").format(minutes=15)
+    assert at.error[0].value == gettext_for("nl").ngettext("Too many wrong codes. Wait {minutes} minute and try again.",
+                                                           "Too many wrong codes. Wait {minutes} minutes and try again.", 15).format(minutes=15)
