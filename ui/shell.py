@@ -50,6 +50,8 @@ BASE_CSS = """
 [data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapseButton"] button { min-height: 44px; min-width: 44px; }
 [data-testid="stAudioInput"] button svg { width: 28px; height: 28px; }
 [data-testid="stPageLink-NavLink"] { min-height: 44px; align-items: center; }
+/* Menu items wrap instead of being cut off with "…" (a phone's menu is 300 px; Ukrainian labels are long). */
+[data-testid="stPageLink-NavLink"] span, [data-testid="stPageLink-NavLink"] p { white-space: normal; overflow: visible; text-overflow: clip; line-height: 1.35; }
 /* After a reload the start screen stays hidden for the moment the tab needs to open its application again (ui/browser_helper). */
 body[data-steunwijzer-resuming] [data-testid="stMainBlockContainer"] { visibility: hidden; }
 /* New finder results scroll to their summary: keep it clear of the bar at the top (menu button). */

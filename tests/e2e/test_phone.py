@@ -231,3 +231,23 @@ def test_the_finder_results_open_at_their_top(browser, server, lang):
     assert heading == _.ngettext("{count} fund may fit your plan", "{count} funds may fit your plan", count).format(count=count)
     page.screenshot(path=str(ARTIFACTS / f"phone-finder-results-{lang}.png"))  # what the phone shows
     context.close()
+
+
+def test_no_menu_item_is_cut_off_on_a_phone(browser, server):
+    """The menu (sidebar) at phone size: every label is whole, in every language (Ukrainian was cut)."""
+    context, page = phone(browser, voices=False)
+    for lang in ("uk", "nl", "ar", "en", "tr", "pl"):
+        page.goto(f"{server['url']}/?lang={lang}")
+        wait_idle(page)
+        if page.get_by_test_id("stExpandSidebarButton").is_visible():  # (the menu may still be open)
+            page.get_by_test_id("stExpandSidebarButton").first.click()
+        link = page.locator("[data-testid=stSidebar] [data-testid=stPageLink-NavLink]").last
+        link.wait_for()
+        page.wait_for_timeout(500)  # the menu slides in
+        if lang == "uk":
+            page.screenshot(path=str(ARTIFACTS / "phone-menu-uk.png"))
+        cut = page.evaluate("""() => [...document.querySelectorAll('[data-testid=stSidebar] [data-testid=stPageLink-NavLink] span')]
+            .filter(e => e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > e.closest('[data-testid=stSidebar]').getBoundingClientRect().right)
+            .map(e => e.innerText)""")
+        assert not cut, (lang, cut)
+    context.close()
