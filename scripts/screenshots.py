@@ -31,11 +31,26 @@ def wait(page) -> None:
 
 
 def resume(page, url: str, lang: str, code: str, path: str = "application") -> None:
+    # as in a new tab: this tab would otherwise open the application it had open before (sessionStorage)
+    page.evaluate("() => { try { sessionStorage.clear(); } catch (e) {} }")
     page.goto(f"{url}/{path}?lang={lang}")
     wait(page)
     page.locator("[data-testid=stMain] input[type=text]").first.fill(code)
     page.locator("[data-testid=stBaseButton-primaryFormSubmit]").first.click()
     wait(page)
+
+
+def snap(page, path: Path) -> None:
+    """The whole page, not only what fits on the screen: Streamlit scrolls inside its main
+    element, so a "full page" screenshot would stop at the screen's height. The screen is made
+    as tall as the content for the picture, then set back."""
+    size = page.viewport_size
+    height = page.evaluate("() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stSidebar]')]"
+                           ".map(e => e.scrollHeight), window.innerHeight)")
+    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 12_000)})
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(path))
+    page.set_viewport_size(size)
 
 
 def shoot(page, url: str, lang: str, file) -> None:
@@ -44,35 +59,44 @@ def shoot(page, url: str, lang: str, file) -> None:
                        ("report", "report_start")):
         page.goto(f"{url}/{path}?lang={lang}")
         wait(page)
-        page.screenshot(path=str(file(name)), full_page=True)
-    resume(page, url, lang, "DEMA-0000-0003")                    # a draft: one question on screen
-    page.screenshot(path=str(file("application_question")), full_page=True)
-    resume(page, url, lang, "DEMA-0000-0004")                    # granted: the decision and its letters
-    page.screenshot(path=str(file("application_granted")), full_page=True)
-    page.locator("a[href*='report']").last.click()               # the report it asks
+        snap(page, file(name))
+    page.goto(f"{url}/find_funding?lang={lang}")                # the finder's results (one subject tapped)
     wait(page)
-    page.screenshot(path=str(file("report_form")), full_page=True)
-    page.goto(f"{url}/officer_queue?lang={lang}")
-    wait(page)
-    page.screenshot(path=str(file("officer_login")), full_page=True)
-    page.locator("[data-testid=stMain] input[type=text]").first.fill("admin")
-    page.locator("input[type=password]").first.fill("screenshot password")
+    page.locator("[data-testid=stForm] [data-testid=stButtonGroup] button").first.click()
     page.locator("[data-testid=stBaseButton-primaryFormSubmit]").first.click()
     wait(page)
-    page.screenshot(path=str(file("officer_queue")), full_page=True)
-    for path in ("officer_review", "officer_catalogue", "officer_admin"):
-        # follow the menu: a new page load would be a new session, logged out (on a phone, open the menu first)
-        link = page.locator(f"[data-testid=stSidebar] a[href*='{path}']").first
-        if not link.is_visible():
-            page.locator("[data-testid=stExpandSidebarButton], [data-testid=stSidebarCollapsedControl] button").first.click()
-            page.wait_for_timeout(500)
-        link.click()
+    page.screenshot(path=str(file("find_funding_results_screen")))  # where the phone opens them
+    snap(page, file("find_funding_results"))
+    resume(page, url, lang, "DEMA-0000-0003")                    # a draft: one question on screen
+    snap(page, file("application_question"))
+    resume(page, url, lang, "DEMA-0000-0004")                    # granted: the decision and its letters
+    snap(page, file("application_granted"))
+    page.locator("a[href*='report']").last.click()               # the report it asks
+    wait(page)
+    snap(page, file("report_form"))
+    page.goto(f"{url}/officer_queue?lang={lang}")
+    wait(page)
+    snap(page, file("officer_login"))
+    for path in ("officer_queue", "officer_review", "officer_catalogue", "officer_admin"):
+        # by its address, not through the menu (on a phone the menu is folded away): a new page
+        # load is a new session, so log in on the page itself each time
+        page.goto(f"{url}/{path}?lang={lang}")
         wait(page)
+        log_in(page)
         if path == "officer_review":  # the demo application with a report to read (DEMA-0000-0005)
             page.locator("[data-testid=stNumberInput] input").first.fill("5")
             page.locator("[data-testid=stNumberInput] input").first.press("Enter")
             wait(page)
-        page.screenshot(path=str(file(path)), full_page=True)
+        snap(page, file(path))
+
+
+def log_in(page) -> None:
+    if not page.locator("input[type=password]").count():
+        return
+    page.locator("[data-testid=stMain] input[type=text]").first.fill("admin")
+    page.locator("input[type=password]").first.fill("screenshot password")
+    page.locator("[data-testid=stBaseButton-primaryFormSubmit]").first.click()
+    wait(page)
 
 
 def main() -> None:
