@@ -41,7 +41,7 @@ def start_screen() -> None:
         st.info(_("This fund does not take applications in Steunwijzer. You can still answer the questions here, and download your application as a Word file to send to the fund."))
     routes = {"questions": _("Answer the questions one by one"), "pitch": _("Tell your plan in one recording or text (a pitch)")}
     route = st.radio(_("How do you want to tell your plan?"), list(routes), format_func=routes.get)
-    if st.button(_("Start"), type="primary", icon=":material/play_arrow:"):
+    if st.button(_("Start"), type="primary", icon=":material/play_arrow:", key="start_application"):
         with ctx.db.session() as s:
             app, code = applications.start(s, fund_id, ctx.locale, ctx.settings.resolved_secret_key(), route=route,
                                            profile=st.session_state.get(PROFILE_KEY) or {})
@@ -127,7 +127,8 @@ def review_screen(app, fund, questions) -> None:
     st.subheader(_("Send your application"))
     st.write(ui.privacy_text(ctx))
     consent = st.checkbox(_("I agree that my answers and recordings are stored for this application."))
-    if st.button(_("Send my application"), type="primary", icon=":material/send:", disabled=bool(missing)):
+    if st.button(_("Send my application"), type="primary", icon=":material/send:", disabled=bool(missing),
+                 key="send_application"):
         if ctx.attempt(lambda s: applications.submit(s, app.id, consent)):
             st.session_state.pop(STEP, None)
             st.rerun()
@@ -175,7 +176,7 @@ def reply(app) -> None:
         st.session_state[reply_key] = pending
     st.text_area(_("Your answer"), key=reply_key, height=150)
     voice.voice_input(ctx, app.id, "reply", reply_key, form="message")
-    if st.button(_("Send my answer"), type="primary", icon=":material/send:"):
+    if st.button(_("Send my answer"), type="primary", icon=":material/send:", key="send_answer"):
         meta = voice.voice_meta(reply_key) or {}
         if ctx.attempt(lambda s: review.answer_officer(s, app.id, st.session_state.get(reply_key, ""),
                                                        language=meta.get("language", ctx.locale), audio_id=meta.get("audio_id"),

@@ -183,6 +183,10 @@ def test_a_reload_loses_nothing_at_any_step(browser, server, lang):
     page.get_by_text("Buurtgroep Herladen").first.wait_for()
     assert f"lang={lang}" in page.url
     shot(page, f"phone-reload-review-{lang}")
+    # icons that show a way to go (send, leave) point the way the page reads
+    mirrored = page.evaluate("""() => [...document.querySelectorAll('.st-key-send_application [data-testid=stIconMaterial],'
+                                + ' .st-key-stop_for_now [data-testid=stIconMaterial]')].map(i => getComputedStyle(i).transform)""")
+    assert len(mirrored) == 2 and all((t != "none") == (lang == "ar") for t in mirrored), mirrored
     assert not english_left(page, lang), english_left(page, lang)
 
     # "Stop now, continue later" makes the tab forget: a reload then shows the start screen
@@ -207,6 +211,8 @@ def measure_taps(page, _, back=False) -> dict:
         sizes["Back"] = tap_size(page.get_by_role("button", name=_("Back"), exact=True))
         recorder = page.get_by_test_id("stAudioInput").first
         sizes["record"] = tap_size(recorder.get_by_role("button", name=re.compile("record", re.I)).first)
+        # Streamlit's English "Upload" is replaced by our words (also the button's accessible name)
+        sizes["choose a file"] = tap_size(page.get_by_test_id("stFileUploaderDropzone").get_by_role("button", name=_("Choose a file")).first)
     return sizes
 
 
