@@ -53,7 +53,7 @@ def snap(page, path: Path) -> None:
     page.set_viewport_size(size)
 
 
-def shoot(page, url: str, lang: str, file) -> None:
+def shoot(page, url: str, lang: str, file, report_id: int) -> None:
     """Every page a volunteer and an officer sees, in one language at one size."""
     for path, name in (("", "home"), ("find_funding", "find_funding"), ("application", "application_start"),
                        ("report", "report_start")):
@@ -84,7 +84,7 @@ def shoot(page, url: str, lang: str, file) -> None:
         wait(page)
         log_in(page)
         if path == "officer_review":  # the demo application with a report to read (DEMA-0000-0005)
-            page.locator("[data-testid=stNumberInput] input").first.fill("5")
+            page.locator("[data-testid=stNumberInput] input").first.fill(str(report_id))
             page.locator("[data-testid=stNumberInput] input").first.press("Enter")
             wait(page)
         snap(page, file(path))
@@ -99,6 +99,21 @@ def log_in(page) -> None:
     wait(page)
 
 
+def demo_id(code: str, data: Path) -> int:
+    """The number of a demo application (the numbers do not follow the codes)."""
+    sys.path.insert(0, str(ROOT))
+    from steunwijzer import applications
+    from steunwijzer.config import Settings
+    from steunwijzer.store import open_database
+
+    settings = Settings(data_dir=data)
+    db = open_database(settings)
+    with db.session() as s:
+        number = applications.resume(s, code, "screenshots", settings.resolved_secret_key()).id
+    db.dispose()
+    return number
+
+
 def main() -> None:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "test-artifacts" / "pages")
     out.mkdir(parents=True, exist_ok=True)
@@ -107,6 +122,7 @@ def main() -> None:
     subprocess.run([*py, "init-db", "--demo"], env=env, cwd=ROOT, check=True, capture_output=True)
     subprocess.run([*py, "officer", "add", "admin", "--admin", "--password-stdin"], input="screenshot password\n",
                    env=env, cwd=ROOT, check=True, capture_output=True, text=True)
+    report_id = demo_id("DEMA-0000-0005", Path(env["STEUNWIJZER_DATA_DIR"]))
     server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(PORT),
                                "--server.headless", "true"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://localhost:{PORT}"
@@ -125,7 +141,7 @@ def main() -> None:
                     context = browser.new_context(viewport=viewport, is_mobile=mobile, has_touch=mobile)
                     page = context.new_page()
                     page.set_default_timeout(60_000)
-                    shoot(page, url, lang, lambda name: out / f"{name}-{lang}-{size}.png")
+                    shoot(page, url, lang, lambda name: out / f"{name}-{lang}-{size}.png", report_id)
                     context.close()
             browser.close()
     finally:
