@@ -41,11 +41,11 @@ def start_screen() -> None:
         st.info(_("This fund does not take applications in Steunwijzer. You can still answer the questions here, and download your application as a Word file to send to the fund."))
     routes = {"questions": _("Answer the questions one by one"), "pitch": _("Tell your plan in one recording or text (a pitch)")}
     route = st.radio(_("How do you want to tell your plan?"), list(routes), format_func=routes.get)
-    if st.button(_("Start"), type="primary", icon=":material/play_arrow:"):
+    if st.button(_("Start"), type="primary", icon=":material/play_arrow:", key="start_application"):
         with ctx.db.session() as s:
             app, code = applications.start(s, fund_id, ctx.locale, ctx.settings.resolved_secret_key(), route=route,
                                            profile=st.session_state.get(PROFILE_KEY) or {})
-        session.open_application(app.id, code)
+        session.open_application(app.id, code, new_code=True)
         st.session_state.pop(START_FUND_KEY, None)
         st.rerun()
 
@@ -76,7 +76,7 @@ def wizard(app, fund, questions) -> None:
         with ctx.db.session() as s:
             current = applications.current_question(s, app.id)
         st.session_state[STEP] = ids.index(current) if current in ids else 0
-    step = st.session_state[STEP]
+    step = st.session_state[STEP] = min(max(int(st.session_state[STEP]), 0), len(questions))  # (a step kept by the tab)
     st.title(md(fund.name))
     code_notice()
     if app.status == Status.changing:  # a new version of a sent application: its open questions stay in view
@@ -127,7 +127,8 @@ def review_screen(app, fund, questions) -> None:
     st.subheader(_("Send your application"))
     st.write(ui.privacy_text(ctx))
     consent = st.checkbox(_("I agree that my answers and recordings are stored for this application."))
-    if st.button(_("Send my application"), type="primary", icon=":material/send:", disabled=bool(missing)):
+    if st.button(_("Send my application"), type="primary", icon=":material/send:", disabled=bool(missing),
+                 key="send_application"):
         if ctx.attempt(lambda s: applications.submit(s, app.id, consent)):
             st.session_state.pop(STEP, None)
             st.rerun()
@@ -160,8 +161,9 @@ def after_submit(app, fund) -> None:
         if st.button(_("Change my application"), icon=":material/edit:"):
             with ctx.db.session() as s:
                 new = applications.new_version(s, app.id)
+            code = st.session_state.get(session.TAB_CODE_KEY)  # the new version goes on with the same code
             session.close_application()
-            session.open_application(new.id)
+            session.open_application(new.id, code)
             st.rerun()
 
 
@@ -174,7 +176,7 @@ def reply(app) -> None:
         st.session_state[reply_key] = pending
     st.text_area(_("Your answer"), key=reply_key, height=150)
     voice.voice_input(ctx, app.id, "reply", reply_key, form="message")
-    if st.button(_("Send my answer"), type="primary", icon=":material/send:"):
+    if st.button(_("Send my answer"), type="primary", icon=":material/send:", key="send_answer"):
         meta = voice.voice_meta(reply_key) or {}
         if ctx.attempt(lambda s: review.answer_officer(s, app.id, st.session_state.get(reply_key, ""),
                                                        language=meta.get("language", ctx.locale), audio_id=meta.get("audio_id"),
@@ -197,13 +199,16 @@ def decision_for_group(app, fund) -> None:
 
 app_id = st.session_state.get(session.APPLICATION_KEY)
 if app_id is None:
+    session.tab_memory(ctx)  # after a reload: the application this tab had open
     start_screen()
     st.stop()
 
 with ctx.db.session() as s:
     application = applications.load(s, app_id)
     fund = funds.get_fund(s, application.fund_id)
-if workflow.may(application, Action.edit, "group"):
+editable = workflow.may(application, Action.edit, "group")
+session.tab_memory(ctx, editable)  # first, before anything can stop the run: a reload goes on here
+if editable:
     wizard(application, fund, forms.application_form(fund).questions_for(application.route))
 else:
     after_submit(application, fund)

@@ -54,7 +54,7 @@ for question in form.questions:
         answer.answer_input(ctx, app, question, form="report", voice_form="report")
 browser.save_while_typing()
 
-if st.button(_("Send my report"), type="primary", icon=":material/send:"):
+if st.button(_("Send my report"), type="primary", icon=":material/send:", key="send_report"):
     given = {q.id: answer.given(ctx, app, q, form="report") for q in form.questions}
     if ctx.attempt(lambda s: reports.send_report(s, app.id, given, ctx.locale)):
         st.rerun()

@@ -31,6 +31,8 @@ def wait(page) -> None:
 
 
 def resume(page, url: str, lang: str, code: str, path: str = "application") -> None:
+    # as in a new tab: this tab would otherwise open the application it had open before (sessionStorage)
+    page.evaluate("() => { try { sessionStorage.clear(); } catch (e) {} }")
     page.goto(f"{url}/{path}?lang={lang}")
     wait(page)
     page.locator("[data-testid=stMain] input[type=text]").first.fill(code)
@@ -38,41 +40,78 @@ def resume(page, url: str, lang: str, code: str, path: str = "application") -> N
     wait(page)
 
 
-def shoot(page, url: str, lang: str, file) -> None:
+def snap(page, path: Path) -> None:
+    """The whole page, not only what fits on the screen: Streamlit scrolls inside its main
+    element, so a "full page" screenshot would stop at the screen's height. The screen is made
+    as tall as the content for the picture, then set back."""
+    size = page.viewport_size
+    height = page.evaluate("() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stSidebar]')]"
+                           ".map(e => e.scrollHeight), window.innerHeight)")
+    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 12_000)})
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(path))
+    page.set_viewport_size(size)
+
+
+def shoot(page, url: str, lang: str, file, report_id: int) -> None:
     """Every page a volunteer and an officer sees, in one language at one size."""
     for path, name in (("", "home"), ("find_funding", "find_funding"), ("application", "application_start"),
                        ("report", "report_start")):
         page.goto(f"{url}/{path}?lang={lang}")
         wait(page)
-        page.screenshot(path=str(file(name)), full_page=True)
+        snap(page, file(name))
+    page.goto(f"{url}/find_funding?lang={lang}")                # the finder's results (one subject tapped)
+    wait(page)
+    page.locator("[data-testid=stForm] [data-testid=stButtonGroup] button").first.click()
+    page.locator("[data-testid=stBaseButton-primaryFormSubmit]").first.click()
+    wait(page)
+    page.screenshot(path=str(file("find_funding_results_screen")))  # where the phone opens them
+    snap(page, file("find_funding_results"))
     resume(page, url, lang, "DEMA-0000-0003")                    # a draft: one question on screen
-    page.screenshot(path=str(file("application_question")), full_page=True)
+    snap(page, file("application_question"))
     resume(page, url, lang, "DEMA-0000-0004")                    # granted: the decision and its letters
-    page.screenshot(path=str(file("application_granted")), full_page=True)
+    snap(page, file("application_granted"))
     page.locator("a[href*='report']").last.click()               # the report it asks
     wait(page)
-    page.screenshot(path=str(file("report_form")), full_page=True)
+    snap(page, file("report_form"))
     page.goto(f"{url}/officer_queue?lang={lang}")
     wait(page)
-    page.screenshot(path=str(file("officer_login")), full_page=True)
+    snap(page, file("officer_login"))
+    for path in ("officer_queue", "officer_review", "officer_catalogue", "officer_admin"):
+        # by its address, not through the menu (on a phone the menu is folded away): a new page
+        # load is a new session, so log in on the page itself each time
+        page.goto(f"{url}/{path}?lang={lang}")
+        wait(page)
+        log_in(page)
+        if path == "officer_review":  # the demo application with a report to read (DEMA-0000-0005)
+            page.locator("[data-testid=stNumberInput] input").first.fill(str(report_id))
+            page.locator("[data-testid=stNumberInput] input").first.press("Enter")
+            wait(page)
+        snap(page, file(path))
+
+
+def log_in(page) -> None:
+    if not page.locator("input[type=password]").count():
+        return
     page.locator("[data-testid=stMain] input[type=text]").first.fill("admin")
     page.locator("input[type=password]").first.fill("screenshot password")
     page.locator("[data-testid=stBaseButton-primaryFormSubmit]").first.click()
     wait(page)
-    page.screenshot(path=str(file("officer_queue")), full_page=True)
-    for path in ("officer_review", "officer_catalogue", "officer_admin"):
-        # follow the menu: a new page load would be a new session, logged out (on a phone, open the menu first)
-        link = page.locator(f"[data-testid=stSidebar] a[href*='{path}']").first
-        if not link.is_visible():
-            page.locator("[data-testid=stExpandSidebarButton], [data-testid=stSidebarCollapsedControl] button").first.click()
-            page.wait_for_timeout(500)
-        link.click()
-        wait(page)
-        if path == "officer_review":  # the demo application with a report to read (DEMA-0000-0005)
-            page.locator("[data-testid=stNumberInput] input").first.fill("5")
-            page.locator("[data-testid=stNumberInput] input").first.press("Enter")
-            wait(page)
-        page.screenshot(path=str(file(path)), full_page=True)
+
+
+def demo_id(code: str, data: Path) -> int:
+    """The number of a demo application (the numbers do not follow the codes)."""
+    sys.path.insert(0, str(ROOT))
+    from steunwijzer import applications
+    from steunwijzer.config import Settings
+    from steunwijzer.store import open_database
+
+    settings = Settings(data_dir=data)
+    db = open_database(settings)
+    with db.session() as s:
+        number = applications.resume(s, code, "screenshots", settings.resolved_secret_key()).id
+    db.dispose()
+    return number
 
 
 def main() -> None:
@@ -83,6 +122,7 @@ def main() -> None:
     subprocess.run([*py, "init-db", "--demo"], env=env, cwd=ROOT, check=True, capture_output=True)
     subprocess.run([*py, "officer", "add", "admin", "--admin", "--password-stdin"], input="screenshot password\n",
                    env=env, cwd=ROOT, check=True, capture_output=True, text=True)
+    report_id = demo_id("DEMA-0000-0005", Path(env["STEUNWIJZER_DATA_DIR"]))
     server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(PORT),
                                "--server.headless", "true"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://localhost:{PORT}"
@@ -101,7 +141,7 @@ def main() -> None:
                     context = browser.new_context(viewport=viewport, is_mobile=mobile, has_touch=mobile)
                     page = context.new_page()
                     page.set_default_timeout(60_000)
-                    shoot(page, url, lang, lambda name: out / f"{name}-{lang}-{size}.png")
+                    shoot(page, url, lang, lambda name: out / f"{name}-{lang}-{size}.png", report_id)
                     context.close()
             browser.close()
     finally:

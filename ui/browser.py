@@ -1,5 +1,6 @@
-"""What only the browser can do: read a text aloud with its own voices, and save a typed answer
-during a pause in typing. One small component of our own (`ui/browser_helper/`: plain HTML and
+"""What only the browser can do: read a text aloud with its own voices, save a typed answer
+during a pause in typing, scroll to new results, and remember the open application in this tab
+(for a reload). One small component of our own (`ui/browser_helper/`: plain HTML and
 JavaScript, served from the app's origin, so the Content-Security-Policy allows it)."""
 
 from __future__ import annotations
@@ -35,3 +36,11 @@ def save_while_typing() -> None:
     """Once per page: answers are committed after a short pause in typing, not only when the
     field is left (a reload or a closed tab then loses at most the last second)."""
     _helper(mode="autosave", key="_autosave", default=None)
+
+
+def tab_memory(keep: dict | None, ask: bool = False) -> dict | None:
+    """This tab's memory of its open application, in the tab's own sessionStorage (never
+    localStorage, never the URL; gone when the tab closes). `keep` is written, None clears it;
+    with `ask` nothing is changed and the stored value comes back once: a dict (empty when
+    nothing is stored), or None until the browser has answered (always None without a browser)."""
+    return _helper(mode="tab", keep=keep, ask=ask, key="_tab", default=None)

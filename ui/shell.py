@@ -50,6 +50,14 @@ BASE_CSS = """
 [data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapseButton"] button { min-height: 44px; min-width: 44px; }
 [data-testid="stAudioInput"] button svg { width: 28px; height: 28px; }
 [data-testid="stPageLink-NavLink"] { min-height: 44px; align-items: center; }
+/* Menu items wrap instead of being cut off with "…" (a phone's menu is 300 px; Ukrainian labels are long). */
+[data-testid="stPageLink-NavLink"] span, [data-testid="stPageLink-NavLink"] p { white-space: normal; overflow: visible; text-overflow: clip; line-height: 1.35; }
+/* After a reload the start screen stays hidden for the moment the tab needs to open its application again (ui/browser_helper). */
+body[data-steunwijzer-resuming] [data-testid="stMainBlockContainer"] { visibility: hidden; }
+/* New finder results scroll to their summary: keep it clear of the bar at the top (menu button). */
+.st-key-results_top { scroll-margin-top: 4.5rem; }
+/* The browser helper's invisible parts (tab memory, saving while typing, scrolling) take no room. */
+.st-key-_tab, .st-key-_autosave, .st-key-_scroll { position: absolute; width: 1px; height: 0; overflow: hidden; }
 </style>
 """
 
@@ -58,10 +66,33 @@ RTL_CSS = """
 .stMain, [data-testid="stSidebar"] { direction: rtl; }
 .stMain p, .stMain h1, .stMain h2, .stMain h3, .stMain label, .stMain li,
 [data-testid="stSidebar"] p, [data-testid="stSidebar"] label, [data-testid="stSidebar"] span { text-align: right; }
+/* Streamlit draws its segmented buttons (the language buttons) for left to right: mirror their overlap and rounded ends */
+.stMain button[data-variant="segmented_control"] { margin-right: 0 !important; margin-left: -1px !important; }
+.stMain button[data-variant="segmented_control"]:first-of-type { border-radius: 0 8px 8px 0 !important; }
+.stMain button[data-variant="segmented_control"]:last-of-type { border-radius: 8px 0 0 8px !important; margin-left: 0 !important; }
+.stMain button[data-variant="segmented_control"]:first-of-type:last-of-type { border-radius: 8px !important; }
+/* …and the border Streamlit hides next to the chosen one (it hides the one on the left, for left to right) */
+.stMain button[data-variant="segmented_control"]:not([aria-checked="true"]) { border-color: rgba(47, 45, 43, 0.2) !important; }
+.stMain button[data-variant="segmented_control"]:not([aria-checked="true"]):is(:hover, :focus-visible) { border-color: #1f6f5c !important; }
+.stMain button[data-variant="segmented_control"][aria-checked="true"],
+.stMain button[data-variant="segmented_control"]:is(:hover, :focus-visible) { position: relative; z-index: 1; }
+/* list bullets and numbers on the right, inside the card (Streamlit indents lists on the left only) */
+.stMain [data-testid="stMarkdownContainer"] li { margin-left: 0; margin-right: 1.15em; padding-left: 0; padding-right: 0.3em; }
+/* icons that show a way to go point the way the page reads (the arrows are chosen per direction: PageContext.next_icon) */
+.stMain [class*="st-key-send_"] [data-testid="stIconMaterial"], .stMain .st-key-start_application [data-testid="stIconMaterial"],
+.stMain .st-key-stop_for_now [data-testid="stIconMaterial"] { transform: scaleX(-1); }
 /* the progress bar fills from the right */
 .stMain [data-testid="stProgress"] [role="progressbar"] { transform: scaleX(-1); }
 </style>
 """
+
+
+def _uploader_css(gettext: Callable[[str], str]) -> str:
+    """Streamlit's upload button says "Upload" in English whatever the language; our words take
+    its place (the button's name for a screen reader too: generated content counts)."""
+    label = gettext("Choose a file").replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
+    return ("<style>[data-testid=\"stFileUploaderDropzone\"] button [data-testid=\"stMarkdownContainer\"] p { display: none; }"
+            f"[data-testid=\"stFileUploaderDropzone\"] button [data-testid=\"stMarkdownContainer\"]::after {{ content: \"{label}\"; }}</style>")
 
 
 @dataclass
@@ -332,7 +363,7 @@ def page_setup(title: str, role: str | None = None, layout: str = "centered") ->
     gettext = i18n.gettext_for(locale)
     errors.install()
     st.set_page_config(page_title=f"{gettext(title)} · Steunwijzer", page_icon="🧭", layout=layout)
-    st.html(BASE_CSS + (RTL_CSS if i18n.is_rtl(locale) else ""))
+    st.html(BASE_CSS + (RTL_CSS if i18n.is_rtl(locale) else "") + _uploader_css(gettext))
     ctx = PageContext(locale=locale, gettext=gettext, db=resources.database(), settings=settings,
                       officer=current_officer(settings, resources.database()))
     resources.transcription_worker()  # once per process: jobs left by a restart go on

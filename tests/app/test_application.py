@@ -128,6 +128,45 @@ def test_invalid_iban_is_refused_and_nothing_saved(tmp_path):
     assert at.session_state["step"] == SCREENS.index("bank")
 
 
+def test_a_reload_opens_what_the_tab_kept(monkeypatch):
+    """A reload is a new session: it asks the tab once (ui.browser.tab_memory: sessionStorage in a
+    browser, a dict here) and opens the same application on the same step, on the code screen
+    again while the code is not acknowledged; "Stop now, continue later" makes the tab forget."""
+    from ui import browser
+
+    tab: dict = {}
+
+    def tab_memory(keep, ask=False):
+        if ask:
+            return dict(tab)  # the browser answers at once
+        tab.clear()
+        tab.update(keep or {})
+        return None
+
+    monkeypatch.setattr(browser, "tab_memory", tab_memory)
+    _ = gettext_for("nl")
+    at = new_session("nl")
+    button(at, "Start", "nl").click().run()
+    code, app_id = at.session_state["new_code"], at.session_state["application_id"]
+    assert tab == {"code": code, "step": None, "new": True, "seen": False}
+
+    at = new_session("nl")  # reloaded before "I have written down my code"
+    assert at.session_state["application_id"] == app_id
+    assert any(code in c.value for c in at.code) and not at.text_input, "the code screen again"
+    [c for c in at.checkbox if c.label == _("I have written down my code")][0].check().run()
+    answer_current(at, "nl", ANSWERS["nl"])
+    button(at, "Save and go on", "nl").click().run()
+    assert tab == {"code": code, "step": 1, "new": True, "seen": True}
+
+    at = new_session("nl")  # reloaded on the second question
+    assert at.session_state["application_id"] == app_id and at.session_state["step"] == 1
+    assert at.session_state["new_code_seen"] and not [c for c in at.checkbox if c.label == _("I have written down my code")]
+    at.button(key="stop_for_now").click().run()
+    assert tab == {}, "Stop now, continue later: the tab forgets"
+    at = new_session("nl")
+    assert "application_id" not in at.session_state
+
+
 def test_wrong_codes_are_limited():
     at = new_session("nl")
     for _ in range(12):

@@ -46,6 +46,36 @@
     });
   }
 
+  // ---- the tab's memory of its open application: the resume code, the step, whether the code
+  // was acknowledged. Only in this tab's sessionStorage (never localStorage, never in the URL):
+  // gone when the tab is closed. On a new session (a reload) the page asks for it once. ---------
+  const MEMORY = "steunwijzer.application";
+  let answered = false;
+  function tabMemory() {
+    let store = null;
+    try { store = window.parent.sessionStorage; } catch (e) { /* another origin or storage off */ }
+    const body = (() => { try { return window.parent.document.body; } catch (e) { return null; } })();
+    if (args.ask) {
+      if (answered) return;
+      answered = true;
+      let stored = null;
+      try { stored = store && JSON.parse(store.getItem(MEMORY) || "null"); } catch (e) { stored = null; }
+      // the start screen stays hidden until the page has opened the application again
+      if (stored && stored.code && body) {
+        body.dataset.steunwijzerResuming = "1";
+        setTimeout(() => { delete body.dataset.steunwijzerResuming; }, 8000);  // never hidden for good
+      }
+      send("streamlit:setComponentValue", { value: stored && stored.code ? stored : {}, dataType: "json" });
+      return;
+    }
+    if (body) delete body.dataset.steunwijzerResuming;
+    if (!store) return;
+    try {
+      if (args.keep) store.setItem(MEMORY, JSON.stringify(args.keep));
+      else store.removeItem(MEMORY);
+    } catch (e) { /* storage full or off: a reload then asks for the code, as before */ }
+  }
+
   window.addEventListener("message", event => {
     if (!event.data || event.data.type !== "streamlit:render") return;
     args = event.data.args || {};
@@ -68,6 +98,8 @@
           }, 150);
         }
       } catch (e) { /* another origin: nothing to do */ }
+    } else if (args.mode === "tab") {
+      tabMemory();
     } else {
       try {
         const doc = window.parent.document;
