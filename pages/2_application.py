@@ -63,7 +63,7 @@ def code_notice() -> None:
     with st.container(border=True):
         st.markdown(_("**Your code is:**"))
         st.code(code, language=None)
-        st.write(_("Write this code down or take a photo of it. With this code you can come back later. We cannot show it again."))
+        st.write(_("Write this code down or take a photo of it. With this code you can come back later. When you close this page, we cannot show it again."))
         if st.checkbox(_("I have written down my code")):
             st.session_state[session.CODE_SEEN_KEY] = True
             st.rerun()

@@ -236,6 +236,7 @@ def test_the_finder_results_open_at_their_top(browser, server, lang):
     count = int(re.search(r"\d+", heading).group())
     assert heading == _.ngettext("{count} fund may fit your plan", "{count} funds may fit your plan", count).format(count=count)
     page.screenshot(path=str(ARTIFACTS / f"phone-finder-results-{lang}.png"))  # what the phone shows
+    assert english_left(page, lang) == []
     context.close()
 
 
