@@ -240,6 +240,18 @@ def test_the_finder_results_open_at_their_top(browser, server, lang):
     context.close()
 
 
+@pytest.mark.parametrize("lang", ["ar", "tr", "pl", "uk"])
+def test_no_english_on_the_volunteer_pages_that_open_without_a_code(browser, server, lang):
+    """Home, the finder, the application's and the report's first screens, on a phone: every visible
+    text in the page's language (the pages behind a code are checked in the journeys above)."""
+    context, page = phone(browser, locale=lang, voices=False)
+    for path in ("", "find_funding", "application", "report"):
+        page.goto(f"{server['url']}/{path}?lang={lang}")
+        wait_idle(page)
+        assert english_left(page, lang) == [], (path, english_left(page, lang))
+    context.close()
+
+
 def test_no_menu_item_is_cut_off_on_a_phone(browser, server):
     """The menu (sidebar) at phone size: every label is whole, in every language (Ukrainian was cut)."""
     context, page = phone(browser, voices=False)
