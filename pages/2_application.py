@@ -91,7 +91,7 @@ def wizard(app, fund, questions) -> None:
     st.progress(step / len(questions), text=_("Question {n} of {total}").format(n=step + 1, total=len(questions)))
     answer.question_header(ctx, question)
     answer.answer_input(ctx, app, question)
-    browser.save_while_typing()
+    browser.save_while_typing(ctx)
     back, nxt = st.columns(2)
     if back.button(_("Back"), icon=ctx.back_icon, disabled=step == 0, use_container_width=True):
         st.session_state[STEP] = step - 1

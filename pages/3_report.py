@@ -52,7 +52,7 @@ for question in form.questions:
     with st.container(border=True):
         answer.question_header(ctx, question)
         answer.answer_input(ctx, app, question, form="report", voice_form="report")
-browser.save_while_typing()
+browser.save_while_typing(ctx)
 
 if st.button(_("Send my report"), type="primary", icon=":material/send:", key="send_report"):
     given = {q.id: answer.given(ctx, app, q, form="report") for q in form.questions}

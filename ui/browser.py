@@ -32,15 +32,17 @@ def scroll_to_top_of(selector: str, when: int) -> None:
         _helper(mode="scroll", target=selector, when=when, key="_scroll", default=None)
 
 
-def save_while_typing() -> None:
+def save_while_typing(ctx: PageContext) -> None:
     """Once per page: answers are committed after a short pause in typing, not only when the
-    field is left (a reload or a closed tab then loses at most the last second)."""
-    _helper(mode="autosave", key="_autosave", default=None)
+    field is left (a reload or a closed tab then loses at most the last second). It also names
+    the upload buttons in the page's language (Streamlit's own name is the English "Upload")."""
+    _helper(mode="autosave", upload_label=ctx.gettext("Choose a file"), key="_autosave", default=None)
 
 
 def tab_memory(keep: dict | None, ask: bool = False) -> dict | None:
     """This tab's memory of its open application, in the tab's own sessionStorage (never
     localStorage, never the URL; gone when the tab closes). `keep` is written, None clears it;
-    with `ask` nothing is changed and the stored value comes back once: a dict (empty when
-    nothing is stored), or None until the browser has answered (always None without a browser)."""
+    with `ask` nothing is changed and the stored value comes back once, when there is one: a
+    dict, or None while the browser has not answered or has nothing (a new tab: no extra run of
+    the page, so no button press can be lost to one; always None without a browser)."""
     return _helper(mode="tab", keep=keep, ask=ask, key="_tab", default=None)

@@ -83,7 +83,7 @@ def tab_memory(ctx, editable: bool = False) -> None:
         browser.tab_memory(asked)
         return
     stored = browser.tab_memory(None, ask=not asked)
-    if asked or stored is None:  # asked before, or the browser has not answered yet
+    if asked or stored is None:  # asked before, or the browser has nothing (or not answered yet)
         return
     st.session_state[TAB_ASKED_KEY] = True
     code = stored.get("code") if isinstance(stored, dict) else None

@@ -89,7 +89,7 @@ RTL_CSS = """
 
 def _uploader_css(gettext: Callable[[str], str]) -> str:
     """Streamlit's upload button says "Upload" in English whatever the language; our words take
-    its place (the button's name for a screen reader too: generated content counts)."""
+    its place on screen; ui.browser.save_while_typing sets the same words as the button's name."""
     label = gettext("Choose a file").replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
     return ("<style>[data-testid=\"stFileUploaderDropzone\"] button [data-testid=\"stMarkdownContainer\"] p { display: none; }"
             f"[data-testid=\"stFileUploaderDropzone\"] button [data-testid=\"stMarkdownContainer\"]::after {{ content: \"{label}\"; }}</style>")
@@ -363,7 +363,9 @@ def page_setup(title: str, role: str | None = None, layout: str = "centered") ->
     gettext = i18n.gettext_for(locale)
     errors.install()
     st.set_page_config(page_title=f"{gettext(title)} · Steunwijzer", page_icon="🧭", layout=layout)
-    st.html(BASE_CSS + (RTL_CSS if i18n.is_rtl(locale) else "") + _uploader_css(gettext))
+    # volunteer pages: our words on the upload button (the browser helper gives it the same name
+    # for assistive technology); officer pages keep Streamlit's "Upload"
+    st.html(BASE_CSS + (RTL_CSS if i18n.is_rtl(locale) else "") + (_uploader_css(gettext) if role is None else ""))
     ctx = PageContext(locale=locale, gettext=gettext, db=resources.database(), settings=settings,
                       officer=current_officer(settings, resources.database()))
     resources.transcription_worker()  # once per process: jobs left by a restart go on

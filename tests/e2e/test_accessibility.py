@@ -78,3 +78,24 @@ def test_officer_pages_logged_in(page, server, lang):
         found[path] = axe_violations(page, f"{path}-{lang}")
     serious = {k: v for k, v in found.items() if v}
     assert serious == {}, json.dumps(serious, indent=1, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("lang", ["nl", "ar"])
+def test_a_question_with_voice_and_upload(page, server, lang):
+    """A question screen: the answer field, read aloud, the recorder and the upload button (named
+    in the page's language by the browser helper, not Streamlit's English "Upload")."""
+    from steunwijzer.i18n import gettext_for
+
+    _ = gettext_for(lang)
+    page.goto(f"{server['url']}/application?lang={lang}")
+    wait_idle(page)
+    page.get_by_role("button", name=_("Start"), exact=True).click()
+    wait_idle(page)
+    page.get_by_text(_("I have written down my code")).click()
+    wait_idle(page)
+    page.get_by_role("button", name=_("Save and go on")).wait_for()
+    upload = page.locator("[data-testid=stFileUploaderDropzone] button").first
+    page.wait_for_function("b => b.getAttribute('aria-label')", arg=upload.element_handle(), timeout=10_000)
+    assert upload.get_attribute("aria-label") == _("Choose a file")
+    serious = axe_violations(page, f"question-{lang}")
+    assert serious == [], json.dumps(serious, indent=1, ensure_ascii=False)

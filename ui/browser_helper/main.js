@@ -37,6 +37,11 @@
                                                      ctrlKey: isArea, bubbles: true, cancelable: true }));
   }
   function hook(doc) {
+    if (args.upload_label) {
+      doc.querySelectorAll('[data-testid="stFileUploaderDropzone"] button').forEach(b => {
+        if (b.getAttribute("aria-label") !== args.upload_label) b.setAttribute("aria-label", args.upload_label);
+      });
+    }
     doc.querySelectorAll('[class*="st-key-ans_"] textarea, [class*="st-key-ans_"] input[type="text"], ' +
                         '[class*="st-key-reply_"] textarea').forEach(el => {
       if (hooked.has(el)) return;
@@ -65,7 +70,9 @@
         body.dataset.steunwijzerResuming = "1";
         setTimeout(() => { delete body.dataset.steunwijzerResuming; }, 8000);  // never hidden for good
       }
-      send("streamlit:setComponentValue", { value: stored && stored.code ? stored : {}, dataType: "json" });
+      // Only an application to open again is sent back: an answer for an empty tab would start a
+      // second run of the page, and a button pressed during that run could be lost.
+      if (stored && stored.code) send("streamlit:setComponentValue", { value: stored, dataType: "json" });
       return;
     }
     if (body) delete body.dataset.steunwijzerResuming;
