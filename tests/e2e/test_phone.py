@@ -270,3 +270,31 @@ def test_no_menu_item_is_cut_off_on_a_phone(browser, server):
             .map(e => e.innerText)""")
         assert not cut, (lang, cut)
     context.close()
+
+
+@pytest.mark.parametrize("lang", ["nl", "ar"])
+def test_a_sent_report_can_be_downloaded_on_a_phone(browser, server, lang):
+    """The group that sent its report (demo DEMA-0000-0005) gets it as a Word file, named in its
+    language, with a button big enough to tap."""
+    import zipfile
+
+    from ui.downloads import REPORT_FILE
+
+    _ = gettext_for(lang)
+    context, page = phone(browser, locale="ar" if lang == "ar" else "nl-NL", voices=False)
+    page.goto(f"{server['url']}/report?lang={lang}")
+    wait_idle(page)
+    page.get_by_label(_("Your code"), exact=True).fill("DEMA-0000-0005")
+    page.get_by_role("button", name=_("Continue"), exact=True).click()
+    wait_idle(page)
+    button = page.get_by_role("button", name=_("Download my report as Word file"))
+    box = button.bounding_box()
+    assert box["height"] >= 44, box
+    with page.expect_download() as download:
+        button.click()
+    path = download.value.path()
+    assert zipfile.is_zipfile(path) and "word/document.xml" in zipfile.ZipFile(path).namelist()
+    number = re.search(r"\d+", download.value.suggested_filename).group()
+    assert download.value.suggested_filename == _(REPORT_FILE).format(number=number)
+    assert not english_left(page, lang), english_left(page, lang)
+    context.close()
