@@ -37,6 +37,9 @@ METHOD_MAP = [
     ("app.py", "python"),
     ("forms/**.yaml", "steunwijzer.i18n_catalog:extract_form_yaml"),
 ]
+# Where gettext's usual rule differs from Babel's: Turkish has "one" and "other" (CLDR; gettext's
+# nplurals=2), Babel writes nplurals=1. Both forms are usually the same words.
+PLURAL_FORMS = {"tr": (2, "(n != 1)")}
 FORM_TEXT_KEYS = ("title", "intro", "text", "help", "example", "label")
 
 
@@ -89,6 +92,8 @@ def update() -> None:
     for locale in LOCALES:
         po_path = LOCALES_DIR / locale / "LC_MESSAGES" / "messages.po"
         catalog = _read(po_path, locale) if po_path.exists() else Catalog(locale=locale, project="Steunwijzer")
+        if locale in PLURAL_FORMS:
+            catalog._num_plurals, catalog._plural_expr = PLURAL_FORMS[locale]
         catalog.update(copy.deepcopy(template), update_header_comment=False, no_fuzzy_matching=True)
         catalog.obsolete.clear()
         if locale == "en":  # message ids are English: the English catalogue repeats them
