@@ -227,7 +227,7 @@ def decision_form() -> None:
         allowed = accountability.TIERS[: accountability.TIERS.index(rule) + 1]
         tier = st.selectbox(_("Report afterwards (you can make it lighter, not heavier)"), allowed[::-1],
                             format_func=lambda k: _(TIER_LABELS[k]))
-        standard = letters.standard_conditions()
+        standard = forms.standard_conditions()
         keys = st.multiselect(_("Standard conditions (the group reads them in its own language)"), list(standard),
                               format_func=lambda k: _(standard[k].text))
         conditions = st.text_area(_("Own conditions (optional; the group reads them as you write them)"), max_chars=2000)
@@ -243,7 +243,7 @@ def decision_form() -> None:
             st.info(_("A grant above {amount} or above the fund's maximum waits for a second officer's approval.").format(
                 amount=ctx.money(ctx.settings.four_eyes_from_eur)), icon=":material/group:")
     elif outcome == Outcome.refuse:
-        standard = letters.refusal_reasons()
+        standard = forms.refusal_reasons()
         keys = st.multiselect(_("Standard reasons (the group reads them in its own language, with the rule)"), list(standard),
                               format_func=lambda k: _(standard[k].text))
         reason = st.text_area(_("Own reason (optional; the group reads it as you write it)"), max_chars=4000)

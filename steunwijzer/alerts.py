@@ -39,7 +39,7 @@ def subscribe(session: Session, email: str, locale: str, profile: dict, client_a
     same sentence, whatever happened, so nobody learns which addresses are known."""
     from steunwijzer.matching import FundingProfile
 
-    settings = notify._settings(settings)
+    settings = notify.settings_or_default(settings)
     email = notify.check_email(email)
     try:
         profile = FundingProfile.model_validate(profile or {}).model_dump(mode="json")
@@ -119,7 +119,7 @@ def news_for(row: FundAlertRow, fitting, today: date) -> list[tuple[str, object]
 
 def schedule_fund_alerts(session: Session, today: date, settings=None) -> int:
     """One mail per confirmed wish with news, listing every fund with news. Returns how many."""
-    settings = notify._settings(settings)
+    settings = notify.settings_or_default(settings)
     catalogue = funds.all_funds(session)
     made = 0
     for row in session.scalars(select(FundAlertRow).where(FundAlertRow.confirmed_at.is_not(None))):

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from steunwijzer.store import AuditRow
+from steunwijzer.text import csv_cell
 
 
 def record(session: Session, actor: str, action: str, application_id: int | None = None, **detail: object) -> None:
@@ -23,12 +24,11 @@ def as_csv(rows: list[AuditRow]) -> str:
     import csv
     import io
 
-    from steunwijzer.exchange import _csv_cell
 
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["at", "actor", "action", "application_id", "detail"])
     for e in rows:
         detail = ";".join(f"{k}={v}" for k, v in e.detail.items())
-        writer.writerow([_csv_cell(v) for v in (e.at, e.actor, e.action, e.application_id, detail)])
+        writer.writerow([csv_cell(v) for v in (e.at, e.actor, e.action, e.application_id, detail)])
     return out.getvalue()

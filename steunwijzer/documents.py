@@ -39,7 +39,7 @@ from docx.shared import Cm, Pt
 
 from typing import assert_never
 
-from steunwijzer import answer_types, i18n, workflow
+from steunwijzer import answer_types, forms, i18n, workflow
 from steunwijzer.answer_types import format_iban
 from steunwijzer.forms import answer_by_role, budget_total
 from steunwijzer.i18n import N_
@@ -369,7 +369,6 @@ def decision_letter_docx(facts, locale: str) -> bytes:
     The Dutch letter is the official decision; another language is a translation and says so.
     Standard reasons and conditions are translated; the officer's own words stay as written and
     are marked so."""
-    from steunwijzer import letters
 
     official = i18n.normalize_locale(locale) == "nl"
     sender = _safe(facts.sender.municipality) if facts.public_body else _safe(facts.provider)
@@ -397,7 +396,7 @@ def decision_letter_docx(facts, locale: str) -> bytes:
         case Outcome.grant:
             _letter_grant(w, facts)
         case Outcome.refuse:
-            _letter_refuse(w, facts, letters.refusal_reasons())
+            _letter_refuse(w, facts, forms.refusal_reasons())
         case Outcome.refer:
             _letter_refer(w, facts)
         case _ as never:
@@ -426,7 +425,6 @@ def decision_letter_docx(facts, locale: str) -> bytes:
 
 
 def _letter_grant(w: _Writer, facts) -> None:
-    from steunwijzer import letters
 
     _ = w._
     w.label(_("Our decision: you get {amount}.").format(amount=w.money(facts.amount)), bold=True)
@@ -434,7 +432,7 @@ def _letter_grant(w: _Writer, facts) -> None:
             _("We set the final amount after your report."))
     w.heading(_("What do we agree?"), level=2)
     bullets = [_("Use the money only for the plan above.")]
-    bullets += [_(letters.standard_conditions()[key].text) for key in facts.condition_keys]
+    bullets += [_(forms.standard_conditions()[key].text) for key in facts.condition_keys]
     for text in bullets:
         w.fill(w.doc.add_paragraph(style="List Bullet"), text, w.locale)
     if facts.condition_text:

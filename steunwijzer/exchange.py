@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from steunwijzer import answer_types, applications, audit
 from steunwijzer.errors import InvalidInput
+from steunwijzer.text import csv_cell
 from steunwijzer.models import BankAccount, BudgetLine, Contact, Decision, Message, Status, StatusChange
 from steunwijzer.store import ApplicationRow, DecisionRow, MessageRow, StatusChangeRow
 
@@ -147,16 +148,5 @@ def queue_csv(rows: list[ApplicationRow]) -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for row in rows:
-        writer.writerow([_csv_cell(getattr(row, c, None)) for c in CSV_COLUMNS])
+        writer.writerow([csv_cell(getattr(row, c, None)) for c in CSV_COLUMNS])
     return out.getvalue()
-
-
-def _csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    text = str(value)
-    # Spreadsheet formula injection: a cell must never start with = + - @ (or a tab or carriage
-    # return, which some spreadsheets skip before reading a formula)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

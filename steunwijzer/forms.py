@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from steunwijzer import i18n
 from steunwijzer.errors import ConfigurationError
@@ -92,3 +92,26 @@ def answer_by_role(answers: dict[str, Answer], role: Role, form: Form | None = N
 def value_by_role(answers: dict[str, Answer], role: Role, form: Form | None = None):
     answer = answer_by_role(answers, role, form)
     return answer.value if answer is not None else None
+
+
+# ---- standard reasons and conditions (forms/decisions.yaml) -------------------------------------
+
+class StandardText(BaseModel):
+    id: str
+    text: str                 # msgid the group reads
+    help: str | None = None   # msgid: the rule a refusal reason rests on
+
+
+@lru_cache(maxsize=1)
+def _standard() -> dict[str, dict[str, StandardText]]:
+    data = yaml.safe_load((FORMS_DIR / "decisions.yaml").read_text(encoding="utf-8"))
+    return {kind: {item["id"]: StandardText.model_validate(item) for item in data[kind]}
+            for kind in ("refusal_reasons", "conditions")}
+
+
+def refusal_reasons() -> dict[str, StandardText]:
+    return _standard()["refusal_reasons"]
+
+
+def standard_conditions() -> dict[str, StandardText]:
+    return _standard()["conditions"]

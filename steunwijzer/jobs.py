@@ -93,10 +93,10 @@ def _huey_for(location: str):
 
 
 def _mail_due(location: str) -> None:
-    from steunwijzer import notify
+    from steunwijzer import schedule
 
     try:
-        notify.run_due(_database(location), get_settings())
+        schedule.run_due(_database(location), get_settings())
     except Exception:  # a mail server that is down is retried by the outbox; log anything else
         _log.exception("Sending the outbox failed")
 

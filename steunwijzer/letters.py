@@ -16,10 +16,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import lru_cache
 
-import yaml
-from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -33,31 +30,9 @@ OBJECTION_WEEKS = 6           # Awb 6:7
 FIXED_AT_ONCE_UP_TO = Decimal("5000")   # model ASV art. 15: below this the amount is usually fixed at once
 
 
-# ---- standard reasons and conditions (forms/decisions.yaml) -------------------------------------
-
-class StandardText(BaseModel):
-    id: str
-    text: str                 # msgid the group reads
-    help: str | None = None   # msgid: the rule a refusal reason rests on
-
-
-@lru_cache(maxsize=1)
-def _standard() -> dict[str, dict[str, StandardText]]:
-    data = yaml.safe_load((forms.FORMS_DIR / "decisions.yaml").read_text(encoding="utf-8"))
-    return {kind: {item["id"]: StandardText.model_validate(item) for item in data[kind]}
-            for kind in ("refusal_reasons", "conditions")}
-
-
-def refusal_reasons() -> dict[str, StandardText]:
-    return _standard()["refusal_reasons"]
-
-
-def standard_conditions() -> dict[str, StandardText]:
-    return _standard()["conditions"]
-
-
 def check_keys(decision: Decision) -> None:
-    if set(decision.reason_keys) - set(refusal_reasons()) or set(decision.condition_keys) - set(standard_conditions()):
+    if (set(decision.reason_keys) - set(forms.refusal_reasons())
+            or set(decision.condition_keys) - set(forms.standard_conditions())):
         raise InvalidInput("Please choose one of the answers shown.")
 
 

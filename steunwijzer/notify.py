@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -26,7 +26,6 @@ from steunwijzer.store import (
     MessageRow,
     OfficerRow,
     ReportRow,
-    utcnow,
 )
 
 REPORT_DUE_AHEAD = timedelta(days=14)
@@ -37,7 +36,7 @@ PAGE_REPORT = "report"
 PAGE_QUEUE = "officer_queue"
 
 
-def _settings(settings):
+def settings_or_default(settings):
     if settings is not None:
         return settings
     from steunwijzer.config import get_settings
@@ -143,7 +142,7 @@ def mail_group(session: Session, application_id: int, kind: str, *, extra: dict 
                dedupe_key: str | None = None, address: str | None = None, settings=None):
     """Store one mail to the group behind an application, in the application's language.
     Returns the outbox row, or None when the group gets no mail (no address, no consent, sent before)."""
-    settings = _settings(settings)
+    settings = settings_or_default(settings)
     app = session.get(ApplicationRow, application_id)
     if app is None:
         return None
@@ -179,7 +178,7 @@ def schedule_reminders(session: Session, today: date, settings=None) -> dict:
     """Report due within two weeks, report overdue, data deleted within 30 days: each once."""
     from steunwijzer.workflow import FINISHED
 
-    settings = _settings(settings)
+    settings = settings_or_default(settings)
     counts = {"report_due": 0, "report_overdue": 0, "data_deletion": 0}
     open_reports = session.execute(select(ReportRow.application_id, ReportRow.due_date).join(
         ApplicationRow, ApplicationRow.id == ReportRow.application_id).where(
@@ -245,7 +244,7 @@ def _officer(row: OfficerRow):
 def digest_counts(session: Session, officer_row: OfficerRow, today: date) -> dict:
     """What needs action in this officer's funds: new applications (no group answer yet),
     answers from groups, reports to check, reports overdue."""
-    from steunwijzer.review import handled_fund_ids
+    from steunwijzer.access import handled_fund_ids
 
     funds = handled_fund_ids(session, _officer(officer_row))
     mine = ApplicationRow.fund_id.in_(funds)
@@ -264,7 +263,7 @@ def digest_counts(session: Session, officer_row: OfficerRow, today: date) -> dic
 
 def officer_digest(session: Session, today: date, settings=None) -> int:
     """One digest a day per officer who wants it and has something to do. Returns how many."""
-    settings = _settings(settings)
+    settings = settings_or_default(settings)
     made = 0
     for row in session.scalars(select(OfficerRow).where(OfficerRow.active, OfficerRow.mail_digest, OfficerRow.email.is_not(None))):
         counts = digest_counts(session, row, today)
@@ -281,7 +280,7 @@ def officer_digest(session: Session, today: date, settings=None) -> int:
 
 def second_approval_requested(session: Session, application_id: int, officer_username: str, settings=None):
     """An immediate mail to the officer asked to approve a decision (four-eyes)."""
-    settings = _settings(settings)
+    settings = settings_or_default(settings)
     row = session.scalar(select(OfficerRow).where(OfficerRow.username == officer_username, OfficerRow.active))
     app = session.get(ApplicationRow, application_id)
     if row is None or app is None or not row.email or not row.mail_immediate:
@@ -291,34 +290,6 @@ def second_approval_requested(session: Session, application_id: int, officer_use
     subject, text, page = render("second_approval", locale, params, link=link(settings, PAGE_QUEUE, locale))
     return outbox.enqueue(session, kind="second_approval", recipient=row.email, recipient_type="officer", language=locale,
                           subject=subject, text=text, html=page, application_id=app.id)
-
-
-# ---- everything that runs on a clock ---------------------------------------------------------
-
-def run_scheduled(session: Session, now: datetime | None = None, settings=None) -> dict:
-    """Reminders, the daily digest (after DIGEST_HOUR), fund alerts and clean-up. Safe to run as
-    often as you like: every scheduled mail has a key that lets it out only once."""
-    from steunwijzer import alerts
-
-    settings = _settings(settings)
-    now = now or utcnow()
-    today = now.date()
-    counts = schedule_reminders(session, today, settings)
-    counts["officer_digest"] = officer_digest(session, today, settings) if now.hour >= DIGEST_HOUR else 0
-    counts["fund_alert"] = alerts.schedule_fund_alerts(session, today, settings)
-    counts["alerts_forgotten"] = alerts.forget_stale(session, now)
-    counts["outbox_pruned"] = outbox.prune(session, now)
-    return counts
-
-
-def run_due(db, settings=None, now: datetime | None = None) -> tuple[dict, "outbox.SendResult"]:
-    """The one periodic job: add what is due (run_scheduled), then send what is due. This is what
-    `outbox send` runs, and what a scheduler (cron, the task queue) calls every few minutes."""
-    settings = _settings(settings)
-    now = now or utcnow()
-    with db.session() as session:
-        scheduled = run_scheduled(session, now, settings)
-    return scheduled, outbox.send_due(db, settings, now)
 
 
 def check_email(value: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date, datetime
 
 # Characters XML 1.0 cannot hold, plus other invisible controls; newlines and tabs stay.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
@@ -22,3 +23,15 @@ def clean_text(text: str | None, multiline: bool = True) -> str:
     if not multiline:
         text = " ".join(text.split())
     return text.strip()
+
+
+def csv_cell(value) -> str:
+    """A value for a CSV cell that a spreadsheet will not run as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    text = str(value)
+    # Spreadsheet formula injection: a cell must never start with = + - @ (or a tab or carriage
+    # return, which some spreadsheets skip before reading a formula)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

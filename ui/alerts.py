@@ -8,7 +8,7 @@ import streamlit as st
 from steunwijzer import alerts
 from steunwijzer.errors import SteunwijzerError
 from steunwijzer.matching import FundingProfile
-from ui.session import client_address
+from ui import client
 
 
 def signup(ctx, profile: FundingProfile) -> None:
@@ -23,7 +23,7 @@ def signup(ctx, profile: FundingProfile) -> None:
         if go:
             try:
                 with ctx.db.session() as s:
-                    alerts.subscribe(s, email, ctx.locale, profile.model_dump(mode="json"), client_address())
+                    alerts.subscribe(s, email, ctx.locale, profile.model_dump(mode="json"), client.client_address())
             except SteunwijzerError as exc:
                 ctx.error(exc)
             else:

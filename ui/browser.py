@@ -6,11 +6,14 @@ JavaScript, served from the app's origin, so the Content-Security-Policy allows 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit.components.v1 as components
 
 from steunwijzer import i18n
-from ui.shell import PageContext
+
+if TYPE_CHECKING:  # only for the type: the page shell itself draws with these helpers
+    from ui.shell import PageContext
 
 _helper = components.declare_component("steunwijzer_browser", path=str(Path(__file__).resolve().parent / "browser_helper"))
 

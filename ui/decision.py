@@ -6,7 +6,7 @@ from typing import assert_never
 
 import streamlit as st
 
-from steunwijzer import i18n, letters
+from steunwijzer import forms, i18n, letters
 from steunwijzer.labels import GRANT_SENTENCES, PAYMENT_LABELS, TIER_LABELS
 from steunwijzer.models import Application, Decision, Outcome
 from ui.downloads import LETTER_FILE, docx_button
@@ -32,14 +32,14 @@ def summary(ctx: PageContext, d: Decision, for_officer: bool = False) -> None:
             else:
                 line = _(GRANT_SENTENCES[d.payment]).format(amount=amount)
             st.write(line)
-            conditions = [_(letters.standard_conditions()[k].text) for k in d.condition_keys]
+            conditions = [_(forms.standard_conditions()[k].text) for k in d.condition_keys]
             if conditions:
                 st.markdown(_("Conditions:") + "\n" + "\n".join(f"- {c}" for c in conditions))
             _officer_words(ctx, d.conditions)
             if d.report_tier:
                 st.write(_(TIER_LABELS[d.report_tier]))
         case Outcome.refuse:
-            reasons = [_(letters.refusal_reasons()[k].text) for k in d.reason_keys]
+            reasons = [_(forms.refusal_reasons()[k].text) for k in d.reason_keys]
             if reasons:
                 st.markdown(_("Reason:") + "\n" + "\n".join(f"- {r}" for r in reasons))
             _officer_words(ctx, d.reason)

@@ -1,10 +1,10 @@
-"""Per-browser-session facts the pages share (which application is open, the client address)."""
+"""Per-browser-session facts the pages share (which application is open, on which step)."""
 
 from __future__ import annotations
 
-import ipaddress
-
 import streamlit as st
+
+from ui import client
 
 # The session keys the pages share (one place for each).
 APPLICATION_KEY = "application_id"   # the group's open application
@@ -14,29 +14,6 @@ STEP_KEY = "step"                    # the wizard's screen
 TAB_CODE_KEY = "tab_code"            # the open application's code, also kept in the tab (for a reload)
 TAB_ASKED_KEY = "_tab_asked"         # this session has asked the tab for an application once
 REVIEW_KEY = "review_id"             # the application an officer has open
-
-
-def client_address() -> str | None:
-    """The browser's network address, for attempt limits (resume codes, officer passwords).
-
-    Streamlit gives the websocket peer as `st.context.ip_address` (None when it is this machine).
-    A peer on this machine is a reverse proxy in production (nginx in front of the replicas):
-    then the address the proxy saw is in X-Real-IP, or last in X-Forwarded-For (the part the
-    proxy added itself; anything before it was sent by the browser and can be made up). Headers
-    are trusted only from a local peer, never from a browser that connects directly.
-    Returns None when nothing is known (a local test run): the core then uses one shared key."""
-    try:
-        peer = st.context.ip_address
-        headers = st.context.headers
-    except Exception:  # no browser context (scripts)
-        return None
-    if isinstance(peer, str) and peer:  # (AppTest has a stand-in runtime that gives no string)
-        return peer
-    try:
-        forwarded = headers.get("X-Real-IP") or (headers.get("X-Forwarded-For") or "").split(",")[-1]
-        return str(ipaddress.ip_address(str(forwarded).strip()))
-    except (ValueError, AttributeError, TypeError):
-        return None
 
 
 def open_application(application_id: int, code: str | None = None, new_code: bool = False) -> None:
@@ -91,7 +68,7 @@ def tab_memory(ctx, editable: bool = False) -> None:
         return
     try:
         with ctx.db.session() as s:
-            app = applications.resume(s, code, client_address(), ctx.settings.resolved_secret_key())
+            app = applications.resume(s, code, client.client_address(), ctx.settings.resolved_secret_key())
     except TooManyAttempts as exc:
         st.session_state[TAB_ASKED_KEY] = stored  # a code not yet written down must not be lost
         ctx.error(exc)
@@ -118,7 +95,7 @@ def resume_form(ctx) -> None:
     if go:
         try:
             with ctx.db.session() as s:
-                app = applications.resume(s, code, client_address(), ctx.settings.resolved_secret_key())
+                app = applications.resume(s, code, client.client_address(), ctx.settings.resolved_secret_key())
         except SteunwijzerError as exc:
             ctx.error(exc)
         else:
@@ -142,7 +119,7 @@ def lost_code_form(ctx) -> None:
         if go:
             try:
                 with ctx.db.session() as s:
-                    recovery.request_new_code(s, email, client_address(), ctx.settings.resolved_secret_key())
+                    recovery.request_new_code(s, email, client.client_address(), ctx.settings.resolved_secret_key())
             except SteunwijzerError as exc:
                 ctx.error(exc)
             else:

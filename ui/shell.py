@@ -22,8 +22,7 @@ from steunwijzer.models import Officer
 from sqlalchemy.orm import Session
 
 from steunwijzer.store import Database
-from ui import errors, menu, resources
-from ui.session import client_address
+from ui import client, errors, menu, resources
 from ui.text import md
 
 LOCALE_KEY = "locale"
@@ -316,7 +315,7 @@ def _login_form(ctx: PageContext) -> None:
     if submitted:
         try:
             with ctx.db.session() as s:
-                officer = auth.login(s, username, password, client_address())
+                officer = auth.login(s, username, password, client.client_address())
         except SteunwijzerError as exc:
             ctx.error(exc)
         else:

@@ -35,10 +35,10 @@ def _cli_list(args, db) -> int:
 
 
 def _cli_send(args, db) -> int:
-    from steunwijzer import notify
+    from steunwijzer import schedule
     from steunwijzer.config import get_settings
 
-    scheduled, result = notify.run_due(db, get_settings())
+    scheduled, result = schedule.run_due(db, get_settings())
     print("Scheduled: " + ", ".join(f"{v} {k}" for k, v in scheduled.items()))
     if result.mail_off:
         with db.session() as s:

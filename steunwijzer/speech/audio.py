@@ -17,9 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from steunwijzer.errors import Plural, SpeechError
+from steunwijzer.speech.vad import SAMPLE_RATE, speech_regions
 from steunwijzer.i18n import N_
 
-SAMPLE_RATE = 16_000
 _log = logging.getLogger(__name__)
 
 # msgids of the SpeechErrors raised here (N_ marks them for the translation catalogue)
@@ -153,7 +153,6 @@ def is_silent(audio: DecodedAudio) -> bool:
     rms = float(np.sqrt(np.mean(np.square(samples, dtype=np.float64))))
     if rms == 0.0 or 20 * np.log10(rms) < _SILENCE_DBFS:
         return True
-    from steunwijzer.speech.vad import speech_regions
 
     # Look window by window so a long answer is cleared as soon as some speech is found.
     window = int(_VAD_WINDOW_S * SAMPLE_RATE)

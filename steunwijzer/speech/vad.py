@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from steunwijzer.speech.audio import SAMPLE_RATE  # one place for the rate every recording is decoded to
+SAMPLE_RATE = 16_000  # what Whisper and the voice-activity model take: every recording is decoded to it (speech.audio)
 # Whisper decodes 30-second windows; keeping speech stretches below that lets one stretch be
 # one window.
 MAX_REGION_S = 29.0

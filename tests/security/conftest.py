@@ -80,12 +80,10 @@ def submitted_app(app_db):
 def client_address(monkeypatch):
     """Pretend the browser connects from an address of our choosing (AppTest has none):
     returns a setter; each test starts from its own address."""
-    import ui.session
-    import ui.shell
+    import ui.client
 
     current = {"ip": random_address()}
-    monkeypatch.setattr(ui.session, "client_address", lambda: current["ip"])
-    monkeypatch.setattr(ui.shell, "client_address", lambda: current["ip"])
+    monkeypatch.setattr(ui.client, "client_address", lambda: current["ip"])
 
     def _set(ip: str) -> str:
         current["ip"] = ip

@@ -138,8 +138,8 @@ def test_an_administrator_unlocks_from_the_command_line(tmp_path):
 def test_the_client_address_comes_from_the_connection(monkeypatch, peer, headers, expected):
     import types
 
-    import ui.session
+    import ui.client
 
     fake = types.SimpleNamespace(context=types.SimpleNamespace(ip_address=peer, headers=headers))
-    monkeypatch.setattr(ui.session, "st", fake)
-    assert ui.session.client_address() == expected
+    monkeypatch.setattr(ui.client, "st", fake)
+    assert ui.client.client_address() == expected

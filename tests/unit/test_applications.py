@@ -7,6 +7,7 @@ from steunwijzer import applications, auth, exchange, funds, workflow
 from steunwijzer.errors import InvalidInput, NotAllowed, TooManyAttempts
 from steunwijzer.models import BankAccount, BudgetLine, Contact, Outcome, Status
 from steunwijzer.store import AnswerRow, ApplicationRow
+from steunwijzer.text import csv_cell
 
 KEY = b"secret"
 
@@ -173,5 +174,5 @@ def test_delete_on_request_removes_personal_data(db, app):
 
 
 def test_csv_guards_against_formulas():
-    assert exchange._csv_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert exchange._csv_cell("Buurt") == "Buurt"
+    assert csv_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert csv_cell("Buurt") == "Buurt"

@@ -14,7 +14,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from steunwijzer import applications, documents, funds, i18n, letters, review
+from steunwijzer import applications, documents, forms, funds, i18n, letters, review
 from steunwijzer.models import BankAccount, Contact, Decision, FundKind, Officer, Outcome
 from steunwijzer.store import LetterRow
 from tests.factories import send
@@ -103,7 +103,7 @@ def test_a_grant_fixed_after_the_report_and_paid_through_a_penvoerder():
 def test_refusal_names_each_reason_with_its_rule_the_officers_words_and_other_funds(locale):
     data = documents.decision_letter_docx(facts(Outcome.refuse, reason_text="Het fonds is dit jaar op."), locale)
     body = text(data)
-    reason = letters.refusal_reasons()["budget_spent"]
+    reason = forms.refusal_reasons()["budget_spent"]
     assert t(locale, "Our decision: you do not get money from {fund}. We are sorry.", fund="Initiatievenfonds") in body
     assert t(locale, reason.text) in body and t(locale, "This rests on: {rule}", rule=t(locale, reason.help)) in body
     assert t(locale, "Written by the officer:") in body and "Het fonds is dit jaar op." in body
@@ -190,7 +190,7 @@ def test_the_command_line_gives_the_stored_letter(db, granted, tmp_path):
 def test_standard_reasons_and_conditions_are_translated_everywhere():
     for locale in ("nl", "ar", "tr", "pl", "uk"):
         _ = i18n.gettext_for(locale)
-        for item in [*letters.refusal_reasons().values(), *letters.standard_conditions().values()]:
+        for item in [*forms.refusal_reasons().values(), *forms.standard_conditions().values()]:
             assert _(item.text) != item.text or locale == "en", (locale, item.id)
 
 

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import send
-from steunwijzer import applications, auth, funds, notify, recovery, review
+from steunwijzer import applications, auth, funds, notify, recovery, review, schedule
 from steunwijzer.config import Settings
 from steunwijzer.errors import InvalidInput, NotFound, TooManyAttempts
 from steunwijzer.mail_texts import MAILS
@@ -166,8 +166,8 @@ def test_digest_waits_for_the_morning(world):
         auth.add_officer(s, "piet", "a long password 1")
         notify.set_officer_mail(s, "piet", "piet@gemeente.nl", digest=True, immediate=True, actor="test")
         new_application(s)
-        assert notify.run_scheduled(s, datetime(2027, 3, 1, 6, 0), SETTINGS)["officer_digest"] == 0
-        assert notify.run_scheduled(s, datetime(2027, 3, 1, 7, 5), SETTINGS)["officer_digest"] == 1
+        assert schedule.run_scheduled(s, datetime(2027, 3, 1, 6, 0), SETTINGS)["officer_digest"] == 0
+        assert schedule.run_scheduled(s, datetime(2027, 3, 1, 7, 5), SETTINGS)["officer_digest"] == 1
 
 
 def test_second_approval_mail_at_once_unless_switched_off(world):
@@ -278,10 +278,10 @@ def test_run_due_schedules_and_sends(world):
         settings = Settings(smtp_url=server.url(query="starttls=off"), base_url="https://steun.example.nl")
         with world.session() as s:
             new_application(s)
-        scheduled, result = notify.run_due(world, settings, utcnow())
+        scheduled, result = schedule.run_due(world, settings, utcnow())
         assert result.sent == 1 and scheduled["outbox_pruned"] == 0
         assert server.received[0].message["Subject"] == "We hebben je aanvraag ontvangen"
-        assert notify.run_due(world, settings)[1].sent == 0
+        assert schedule.run_due(world, settings)[1].sent == 0
     finally:
         server.stop()
 
