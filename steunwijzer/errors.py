@@ -42,6 +42,12 @@ class Plural(str):
         return gettext.ngettext(self.singular, self.plural, self.number(params or {}))
 
 
+def message(msgid: str, gettext, params: dict | None = None) -> str:
+    """A msgid in the reader's language, before its {placeholders} are filled: a `Plural` picks its
+    form by its count in `params`."""
+    return msgid.translated(gettext, params) if isinstance(msgid, Plural) else gettext(msgid)
+
+
 class SteunwijzerError(Exception):
     """Base error: `msgid` is a translation key, `params` fill its {placeholders}. A parameter
     that is itself an error or a `Msg` is translated too, so a nested message never stays English."""
@@ -52,7 +58,7 @@ class SteunwijzerError(Exception):
         self.params = params
 
     def translated(self, gettext) -> str:
-        text = self.msgid.translated(gettext, self.params) if isinstance(self.msgid, Plural) else gettext(self.msgid)
+        text = message(self.msgid, gettext, self.params)
         if not self.params:
             return text
         return text.format(**{k: _translate(v, gettext) for k, v in self.params.items()})

@@ -98,7 +98,7 @@ def update() -> None:
         catalog.obsolete.clear()
         if locale == "en":  # message ids are English: the English catalogue repeats them
             for msg in catalog:
-                if msg.id and not all(msg.string if msg.pluralizable else (msg.string,)):
+                if msg.id and not all(strings(msg)):
                     msg.string = msg.id
         _write(po_path, catalog)
 
@@ -118,7 +118,22 @@ def problems() -> list[str]:
         for msgid in sorted(wanted - have, key=str):
             found.append(f"{locale}: missing {msgid!r} (run: python -m steunwijzer i18n update)")
         found += entry_problems(locale, catalog, wanted)
-    return found + wording.catalogue_problems(catalogs)
+    return found + wording_problems(catalogs)
+
+
+def ids(msg) -> tuple[str, ...]:
+    """A message's id, or its singular and plural."""
+    return tuple(msg.id) if isinstance(msg.id, (tuple, list)) else (msg.id,)
+
+
+def strings(msg) -> tuple[str, ...]:
+    """A message's translation, or each of its plural forms."""
+    return tuple(msg.string) if isinstance(msg.string, (tuple, list)) else (msg.string,)
+
+
+def is_done(msg) -> bool:
+    """Translated in every form and not fuzzy."""
+    return all(strings(msg)) and not msg.fuzzy
 
 
 def entry_problems(locale: str, catalog: Catalog, wanted: set) -> list[str]:
@@ -129,23 +144,46 @@ def entry_problems(locale: str, catalog: Catalog, wanted: set) -> list[str]:
             continue
         if msg.fuzzy:
             found.append(f"{locale}: fuzzy {msg.id!r}")
-        strings = msg.string if isinstance(msg.string, (tuple, list)) else (msg.string,)
-        if not all(strings):
+        if not all(strings(msg)):
             found.append(f"{locale}: untranslated {msg.id!r}")
-        if msg.pluralizable and len(strings) != catalog.num_plurals:
-            found.append(f"{locale}: {msg.id!r} has {len(strings)} plural forms, the language has {catalog.num_plurals}")
+        if msg.pluralizable and len(strings(msg)) != catalog.num_plurals:
+            found.append(f"{locale}: {msg.id!r} has {len(strings(msg))} plural forms, the language has {catalog.num_plurals}")
         if _key(msg) not in wanted:
             found.append(f"{locale}: stale {msg.id!r} (no longer used; run i18n update)")
-        ids = msg.id if isinstance(msg.id, (tuple, list)) else (msg.id,)
-        for string in strings:
-            for placeholder in set().union(*map(_placeholders, ids)):
+        for string in strings(msg):
+            for placeholder in set().union(*map(_placeholders, ids(msg))):
                 if string and placeholder not in string:
                     found.append(f"{locale}: {msg.id!r} lost placeholder {placeholder}")
     return found
 
 
+def wording_problems(catalogs: dict) -> list[str]:
+    """The glossary and the sentence length (steunwijzer.wording) applied to the translations.
+    `catalogs`: {locale: Catalog}."""
+    found: list[str] = []
+    excepted = wording.glossary_exceptions()
+    limit = wording.max_words("ui")
+    for lang, catalog in catalogs.items():
+        for msg in catalog:
+            if not msg.id:
+                continue
+            msgid = ids(msg)[0]
+            volunteer = wording.is_volunteer_facing(msg.locations)
+            if msgid not in excepted:
+                for string in strings(msg):
+                    for a in wording.avoided(string or "", lang, volunteer):
+                        found.append(f"{lang}: {msgid!r} uses {a.word!r}; the glossary says {a.use!r} ({a.concept})")
+                        break
+            if lang == "nl" and volunteer and msgid not in wording.readability_exceptions():
+                for string in strings(msg):
+                    for sentence in wording.long_sentences(string or "", limit):
+                        found.append(f"nl: {msgid!r} has a sentence of {wording.words(sentence)} words "
+                                     f"(at most {limit}; or list it in locales/readability.yaml): {sentence!r}")
+    return found
+
+
 def _key(msg) -> tuple:
-    return (msg.context, msg.id if isinstance(msg.id, str) else tuple(msg.id))
+    return (msg.context, ids(msg) if msg.pluralizable else msg.id)
 
 
 def _placeholders(text: str) -> set[str]:

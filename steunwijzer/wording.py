@@ -1,17 +1,17 @@
 """Words and sentences: one term per thing in every language (locales/glossary.yaml) and short
 Dutch sentences for volunteers (locales/readability.yaml). The translation check
-(`python -m steunwijzer i18n check`) and the catalogue check (`funds check`) both use this."""
+(`python -m steunwijzer i18n check`, steunwijzer.i18n_catalog) and the catalogue check
+(`funds check`) both apply these rules."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
-
 import yaml
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+from steunwijzer.i18n import LOCALES_DIR
+
 GLOSSARY = LOCALES_DIR / "glossary.yaml"
 READABILITY = LOCALES_DIR / "readability.yaml"
 
@@ -31,11 +31,15 @@ class Avoid:
 
 
 @cache
+def _glossary_data() -> dict:
+    return yaml.safe_load(GLOSSARY.read_text(encoding="utf-8"))
+
+
+@cache
 def glossary() -> dict[str, list[Avoid]]:
     """Per language, the words to avoid with the term to use instead."""
-    data = yaml.safe_load(GLOSSARY.read_text(encoding="utf-8"))
     found: dict[str, list[Avoid]] = {}
-    for term in data["terms"]:
+    for term in _glossary_data()["terms"]:
         for lang, rule in term.items():
             if not isinstance(rule, dict):
                 continue
@@ -52,8 +56,8 @@ def _readability() -> dict:
 
 
 def glossary_exceptions() -> dict[str, str]:
-    data = yaml.safe_load(GLOSSARY.read_text(encoding="utf-8"))
-    return data.get("except") or {}
+    """Texts (English msgids) where an avoided word is right, with the reason."""
+    return _glossary_data().get("except") or {}
 
 
 def avoided(text: str, lang: str, volunteer: bool = True) -> list[Avoid]:
@@ -91,30 +95,6 @@ def max_words(kind: str) -> int:
 def readability_exceptions() -> dict[str, str]:
     """Dutch texts allowed a longer sentence, by msgid, with the reason."""
     return _readability().get("exceptions") or {}
-
-
-def catalogue_problems(catalogs: dict) -> list[str]:
-    """Glossary and sentence-length problems in the translations. `catalogs`: {locale: Catalog}."""
-    found: list[str] = []
-    excepted = glossary_exceptions()
-    for lang, catalog in catalogs.items():
-        for msg in catalog:
-            if not msg.id:
-                continue
-            ids = msg.id if isinstance(msg.id, (tuple, list)) else (msg.id,)
-            strings = msg.string if isinstance(msg.string, (tuple, list)) else (msg.string,)
-            volunteer = is_volunteer_facing(msg.locations)
-            if ids[0] not in excepted:
-                for string in strings:
-                    for a in avoided(string or "", lang, volunteer):
-                        found.append(f"{lang}: {ids[0]!r} uses {a.word!r}; the glossary says {a.use!r} ({a.concept})")
-                        break
-            if lang == "nl" and volunteer and ids[0] not in readability_exceptions():
-                for string in strings:
-                    for sentence in long_sentences(string or "", max_words("ui")):
-                        found.append(f"nl: {ids[0]!r} has a sentence of {words(sentence)} words "
-                                     f"(at most {max_words('ui')}; or list it in locales/readability.yaml): {sentence!r}")
-    return found
 
 
 def fund_text_problems(lang: str, text: str) -> list[str]:

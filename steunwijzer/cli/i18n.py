@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from steunwijzer.config import LOCALES
 from steunwijzer.i18n import LOCALES_DIR
-from steunwijzer.i18n_catalog import POT_PATH, _read, _write, problems, update
+from steunwijzer.i18n_catalog import POT_PATH, _read, _write, ids, is_done, problems, strings, update
 
 
 def register(sub) -> None:
@@ -22,16 +22,16 @@ def register(sub) -> None:
 def _entry(msg, forms: int) -> dict:
     """One message for a translator: its text, context, notes and where it is used; a text with a
     count has `plural` and takes a list of `forms` translations (the language's plural forms)."""
-    ids = msg.id if isinstance(msg.id, (tuple, list)) else (msg.id,)
-    entry: dict = {"msgid": ids[0]}
-    if len(ids) > 1:
-        entry.update(plural=ids[1], forms=forms)
+    msgids = ids(msg)
+    entry: dict = {"msgid": msgids[0]}
+    if msg.pluralizable:
+        entry.update(plural=msgids[1], forms=forms)
     if msg.context:
         entry["context"] = msg.context
     if msg.auto_comments:
         entry["note"] = " ".join(msg.auto_comments)
     entry["used_in"] = sorted({path for path, _ in msg.locations})
-    entry["translation"] = list(msg.string) if len(ids) > 1 else msg.string
+    entry["translation"] = list(strings(msg)) if msg.pluralizable else msg.string
     return entry
 
 
@@ -39,7 +39,7 @@ def todo(locale: str, everything: bool = False) -> list[dict]:
     """The messages still to translate (or, with `everything`, all of them, for a review)."""
     catalog = _read(LOCALES_DIR / locale / "LC_MESSAGES" / "messages.po", locale)
     return [_entry(m, catalog.num_plurals) for m in catalog
-            if m.id and (everything or m.fuzzy or not all(m.string if isinstance(m.string, (tuple, list)) else (m.string,)))]
+            if m.id and (everything or not is_done(m))]
 
 
 def fill(locale: str, entries: list[dict]) -> int:

@@ -16,7 +16,7 @@ from babel import Locale, numbers
 from babel.lists import format_list
 
 from steunwijzer import i18n
-from steunwijzer.errors import Plural
+from steunwijzer.errors import Plural, message
 from steunwijzer.i18n import N_
 from steunwijzer.matching.profile import AmountRange
 from steunwijzer.matching.vocabulary import OTHER_MUNICIPALITY, OTHER_MUNICIPALITY_LABEL
@@ -139,7 +139,7 @@ def _whole_sentence(reason: Reason) -> tuple[str, dict]:
 def reason_text(reason: Reason, gettext: Gettext, locale: str) -> str:
     """The reason in the reader's language, with amounts and dates formatted for the locale."""
     msgid, params = _whole_sentence(reason)
-    text = msgid.translated(gettext, params) if isinstance(msgid, Plural) else gettext(msgid)
+    text = message(msgid, gettext, params)
     if not params:
         return text
     return text.format(**{k: _param_text(v, gettext, locale) for k, v in params.items()})

@@ -10,11 +10,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.factories import send
-from steunwijzer import applications, funds
+from steunwijzer import applications
 from steunwijzer.config import get_settings
 from steunwijzer.i18n import gettext_for
-from steunwijzer.store import AudioRow, Database
+from steunwijzer.store import AudioRow
 from tests.app.conftest import APP
+from tests.security.conftest import app_database
 
 pytestmark = pytest.mark.speech
 CLIPS = Path(__file__).resolve().parents[1] / "audio"
@@ -23,12 +24,7 @@ nl = gettext_for("nl")
 
 @pytest.fixture(scope="module")
 def db():
-    database = Database(get_settings().sqlalchemy_url)
-    database.migrate()
-    with database.session() as s:
-        funds.save_funds(s, funds.demo_catalogue())
-    yield database
-    database.dispose()
+    yield from app_database()
 
 
 def start(route: str) -> AppTest:

@@ -9,7 +9,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.support import Translations
 
-from steunwijzer import i18n, wording
+from steunwijzer import i18n, i18n_catalog, wording
 from steunwijzer.errors import InvalidInput, Plural, SpeechError, too_long
 from steunwijzer.i18n import Texts, gettext_for, language_name
 
@@ -85,7 +85,7 @@ def test_an_officer_only_text_may_use_the_legal_word_a_volunteer_would_not_read(
 def test_the_catalogue_check_names_the_avoided_word():
     catalog = Catalog(locale="nl")
     catalog.add("Report", "Verantwoording", locations=[("pages/3_report.py", None)])
-    assert wording.catalogue_problems({"nl": catalog}) == [
+    assert i18n_catalog.wording_problems({"nl": catalog}) == [
         "nl: 'Report' uses 'verantwoording'; the glossary says 'verslag' (report)"]
 
 
@@ -98,7 +98,7 @@ def test_a_long_dutch_volunteer_sentence_is_found_and_a_placeholder_is_one_word(
     catalog = Catalog(locale="nl")
     catalog.add("Long", long, locations=[("pages/2_application.py", None)])
     catalog.add("Officer", long, locations=[("pages/6_officer_review.py", None)])
-    problems = wording.catalogue_problems({"nl": catalog})
+    problems = i18n_catalog.wording_problems({"nl": catalog})
     assert len(problems) == 1 and "'Long' has a sentence of 21 words" in problems[0]
 
 
