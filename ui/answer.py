@@ -100,15 +100,32 @@ def _on_screen(app: Application, question: Question) -> bool:
     return any(k == prefix or k.startswith(prefix + "_") for k in st.session_state)
 
 
+def _stored_key(app: Application, question: Question) -> str:
+    """Where the session keeps what was last on screen and stored (or refused) for a question."""
+    return "stored:" + key(app, question)
+
+
 def save_while_typing(ctx: PageContext, app: Application, question: Question, form: str = "application") -> None:
     """on_change: store what is typed so far; an unfinished answer waits for 'Save and go on'."""
     if not _on_screen(app, question):
         return
+    raw = WIDGETS[question.type].read(ctx, app, question)
     try:
         with ctx.db.session() as s:
             give(ctx, s, app, question, form, complete=False)
     except SteunwijzerError:
         pass
+    st.session_state[_stored_key(app, question)] = raw
+
+
+def _catch_up(ctx: PageContext, app: Application, question: Question, form: str) -> None:
+    """Store what is on screen if its change event was lost. Streamlit stops a change event
+    half-way when the next event comes in at once (a file chosen right after leaving the field)
+    and does not send it again; the next run still has the changed value. Called before anything
+    is drawn, so the answer is stored before a voice note of the same run is queued."""
+    raw = WIDGETS[question.type].read(ctx, app, question)
+    if raw != st.session_state.get(_stored_key(app, question)):
+        save_while_typing(ctx, app, question, form)
 
 
 # ---- drawing ---------------------------------------------------------------------------------
@@ -119,8 +136,13 @@ def answer_input(ctx: PageContext, app: Application, question: Question, form: s
     at once (incomplete answers wait for 'Save and go on' or 'Send'). Open questions can also be
     answered by voice."""
     saved = (app.report_answers if form == "report" else app.answers).get(question.id)
+    fresh = not _on_screen(app, question)
+    if not fresh:
+        _catch_up(ctx, app, question, form)
     WIDGETS[question.type].draw(ctx, app, question, saved.value if saved else None,
                                 lambda: save_while_typing(ctx, app, question, form), voice_form)
+    if fresh:  # filled from the saved answer
+        st.session_state[_stored_key(app, question)] = WIDGETS[question.type].read(ctx, app, question)
 
 
 def _draw_text(ctx, app, question, value, on_change, voice_form) -> None:

@@ -173,3 +173,22 @@ def test_wrong_codes_are_limited():
         at.text_input[0].input("AAAA-BBBB-CCCC")
         at.button[0].click().run()
     assert at.error[0].value == gettext_for("nl").ngettext("Too many wrong codes. Wait {minutes} minute and try again.", "Too many wrong codes. Wait {minutes} minutes and try again.", 15).format(minutes=15)
+
+
+def test_a_lost_change_event_is_caught_up_in_the_next_run():
+    """Streamlit can stop a change event half-way when the next event comes at once (a voice
+    note chosen right after leaving the field) and does not send it again: the next run stores
+    what is on screen. Here the value reaches the session without any change event."""
+    from steunwijzer import applications
+
+    at = new_session("nl")
+    button(at, "Start", "nl").click().run()
+    at.checkbox[0].check().run()
+    app_id = at.session_state["application_id"]
+    field = f"ans_{app_id}_{SCREENS[0]}"
+    at.session_state[field] = "Buurtkoks"  # on screen, with no on_change called
+    at.run()
+    db = Database(get_settings().sqlalchemy_url)
+    with db.session() as s:
+        assert applications.load(s, app_id).answers[SCREENS[0]].value == "Buurtkoks"
+    db.dispose()
