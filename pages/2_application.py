@@ -7,7 +7,7 @@ from steunwijzer import applications, documents, forms, funds, workflow
 from steunwijzer.i18n import N_
 from steunwijzer.models import Status, pick
 from steunwijzer.workflow import Action
-from ui import answer, browser, conversation, decision, menu, session, voice
+from ui import answer, browser, conversation, decision, menu, session
 from ui.downloads import APPLICATION_FILE, docx_button
 from ui.finder import PROFILE_KEY, START_FUND_KEY
 from ui.text import md
@@ -170,19 +170,13 @@ def after_submit(app, fund) -> None:
 def reply(app) -> None:
     from steunwijzer import review
 
-    reply_key = f"reply_{app.id}"
-    pending = st.session_state.pop(reply_key + "_pending", None)
-    if pending is not None:
-        st.session_state[reply_key] = pending
-    st.text_area(_("Your answer"), key=reply_key, height=150)
-    voice.voice_input(ctx, app.id, "reply", reply_key, form="message")
+    question = forms.load_form("message").question("reply")
+    answer.answer_input(ctx, app, question, form="message", voice_form="message")  # kept while it is written
     if st.button(_("Send my answer"), type="primary", icon=":material/send:", key="send_answer"):
-        meta = voice.voice_meta(reply_key) or {}
-        if ctx.attempt(lambda s: review.answer_officer(s, app.id, st.session_state.get(reply_key, ""),
-                                                       language=meta.get("language", ctx.locale), audio_id=meta.get("audio_id"),
-                                                       source="voice" if meta else "typed")):
-            for suffix in ("", "_voice", "_done"):
-                st.session_state.pop(reply_key + suffix, None)
+        given = answer.given(ctx, app, question, form="message")
+        if ctx.attempt(lambda s: review.answer_officer(s, app.id, given["raw"] or "", language=given["language"],
+                                                       audio_id=given["audio_id"], source=given["source"])):
+            answer.forget(app, question)
             st.rerun()
 
 

@@ -81,6 +81,7 @@ def load(session: Session, application_id: int) -> Application:
         id=row.id, fund_id=row.fund_id, status=Status(row.status), locale=row.locale, route=row.route,
         answers={a.question_id: _answer(a) for a in answers if a.form == "application"},
         report_answers={a.question_id: _answer(a) for a in answers if a.form == "report"},
+        message_answers={a.question_id: _answer(a) for a in answers if a.form == "message"},
         profile=row.profile or {},
         history=[StatusChange(from_status=h.from_status, to_status=h.to_status, actor=h.actor, note=h.note, at=h.at) for h in history],
         messages=[Message(id=m.id, sender=m.sender, author=m.author, template_key=m.template_key, text=m.text,
@@ -113,6 +114,8 @@ def save_answer(session: Session, application_id: int, question_id: str, value, 
     row = _row(session, application_id)
     if form == "application" and not workflow.may(row.status, Action.edit):
         raise NotAllowed("This application was sent and cannot be changed.")
+    if form == "message" and not workflow.may(row.status, Action.answer, "group"):
+        raise NotAllowed("There is no open question to answer.")
     existing = session.scalar(select(AnswerRow).where(
         AnswerRow.application_id == application_id, AnswerRow.form == form, AnswerRow.question_id == question_id))
     if value is None:

@@ -46,7 +46,7 @@ STALE_AFTER_S = 60.0          # a running job whose worker has not beaten for th
 RECOVER_EVERY_S = 60.0
 MISMATCH_PROBABILITY = 0.8    # "you seem to speak another language" only when the model is this sure
 TASK_NAME = "steunwijzer.transcribe"
-ANSWER_FORMS = ("application", "report")  # forms whose answers are stored, so a transcript can reach them
+ANSWER_FORMS = ("application", "report", "message")  # forms whose answers are stored, so a transcript can reach them
 
 INTERRUPTED = N_("Writing it down stopped twice. Please try again, or type your answer.")
 UNEXPECTED = N_("Something went wrong while writing it down. Please try again, or type your answer.")
@@ -354,6 +354,9 @@ def _add_to_saved_answer(session: Session, job: TranscriptionJobRow, text: str, 
     app = session.get(ApplicationRow, job.application_id)
     if job.form == "application" and not workflow.may(app.status, workflow.Action.edit):
         return
+    if job.form == "message" and (not workflow.may(app.status, workflow.Action.answer, "group") or session.scalar(
+            select(MessageRow.id).where(MessageRow.audio_id == job.audio_id))):
+        return  # no open question, or this recording was already sent with an answer
     row = session.scalar(select(AnswerRow).where(AnswerRow.application_id == job.application_id,
                                                  AnswerRow.form == job.form, AnswerRow.question_id == job.question_id))
     current = row.value.get("v") if row is not None and isinstance(row.value, dict) else None

@@ -416,6 +416,7 @@ class Application(BaseModel):
     route: Literal["questions", "pitch"] = "questions"
     answers: dict[str, Answer] = Field(default_factory=dict)
     report_answers: dict[str, Answer] = Field(default_factory=dict)
+    message_answers: dict[str, Answer] = Field(default_factory=dict)  # an answer to an officer, not yet sent
     profile: dict = Field(default_factory=dict)
     history: list[StatusChange] = Field(default_factory=list)
     messages: list[Message] = Field(default_factory=list)
@@ -428,12 +429,14 @@ class Application(BaseModel):
     revision: int = 0                 # for the optimistic check when two officers act at once
     assigned_to: str | None = None
 
+    def answers_in(self, form: str) -> dict[str, Answer]:
+        """The stored answers of one form: "application", "report" or "message"."""
+        return {"application": self.answers, "report": self.report_answers, "message": self.message_answers}[form]
+
 
 class Officer(BaseModel):
     id: int | None = None
     username: str = Field(pattern=r"^[A-Za-z0-9._@-]{2,64}$")
-    full_name: str | None = None             # signs letters by mandate
-    job_title: str | None = None
     is_admin: bool = False
     fund_ids: list[str] = Field(default_factory=list)  # empty: all in-app funds
     active: bool = True

@@ -9,7 +9,7 @@ from typing import assert_never
 
 from pydantic import BaseModel, ConfigDict
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from steunwijzer import applications, audit, notify, workflow
@@ -18,7 +18,7 @@ from steunwijzer.errors import Conflict, InvalidInput, Msg, NotAllowed, NotFound
 from steunwijzer.forms import load_form
 from steunwijzer.i18n import N_
 from steunwijzer.models import Application, Decision, Officer, Outcome, Status, SuggestedFund
-from steunwijzer.store import ApplicationRow, CaseReadRow, DecisionRow, MessageRow, utcnow
+from steunwijzer.store import AnswerRow, ApplicationRow, CaseReadRow, DecisionRow, MessageRow, utcnow
 from steunwijzer.text import clean_text
 from steunwijzer.workflow import Action
 
@@ -238,7 +238,8 @@ def ask_group(session: Session, officer: Officer, application_id: int, template_
 
 def answer_officer(session: Session, application_id: int, text: str, language: str | None, audio_id: int | None = None,
                    source: str = "typed") -> None:
-    """The group answers the open question(s); the application goes back to the officer."""
+    """The group answers the open question(s); the application goes back to the officer. The
+    answer kept while it was written (form "message", see forms/message.yaml) is cleared."""
     row = session.get(ApplicationRow, application_id)
     if row is None or not workflow.may(row.status, Action.answer, "group"):
         raise NotAllowed("There is no open question to answer.")
@@ -252,6 +253,7 @@ def answer_officer(session: Session, application_id: int, text: str, language: s
         message.answered = True
     session.add(MessageRow(application_id=application_id, sender="group", text=body, language=language, audio_id=audio_id,
                            template_key="voice" if source == "voice" else None))
+    session.execute(delete(AnswerRow).where(AnswerRow.application_id == application_id, AnswerRow.form == "message"))
     applications.step(session, application_id, Action.answer, actor="group", note="answered a question")
 
 

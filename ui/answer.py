@@ -76,7 +76,7 @@ def answer_origin(ctx: PageContext, app: Application, question: Question, saved:
 
 def given(ctx: PageContext, app: Application, question: Question, form: str = "application") -> dict:
     """What the group gave for a question now, with where it came from (for the core's use cases)."""
-    saved = (app.report_answers if form == "report" else app.answers).get(question.id)
+    saved = app.answers_in(form).get(question.id)
     language, source, audio_id = answer_origin(ctx, app, question, saved)
     return {"raw": WIDGETS[question.type].read(ctx, app, question), "language": language, "source": source,
             "audio_id": audio_id}
@@ -128,6 +128,12 @@ def _catch_up(ctx: PageContext, app: Application, question: Question, form: str)
         save_while_typing(ctx, app, question, form)
 
 
+def forget(app: Application, question: Question) -> None:
+    """After an answer was sent (an answer to an officer): the next one starts empty and typed."""
+    for k in (key(app, question), key(app, question) + "_voice", _stored_key(app, question)):
+        st.session_state.pop(k, None)
+
+
 # ---- drawing ---------------------------------------------------------------------------------
 
 def answer_input(ctx: PageContext, app: Application, question: Question, form: str = "application",
@@ -135,7 +141,7 @@ def answer_input(ctx: PageContext, app: Application, question: Question, form: s
     """Draw the input widgets for a question, filled with the saved answer; every change is saved
     at once (incomplete answers wait for 'Save and go on' or 'Send'). Open questions can also be
     answered by voice."""
-    saved = (app.report_answers if form == "report" else app.answers).get(question.id)
+    saved = app.answers_in(form).get(question.id)
     fresh = not _on_screen(app, question)
     if not fresh:
         _catch_up(ctx, app, question, form)

@@ -114,9 +114,18 @@ def test_ask_back_volunteer_answers_officer_sees(world):
     vol = run_page("pages/2_application.py", locale="ar", state={"application_id": app_id})
     ar = gettext_for("ar")
     assert any(ar("Can you tell more about the costs?") in m.value for m in vol.markdown)
-    vol.text_area(key=f"reply_{app_id}").input("الطعام ٩٠٠ يورو والمطبخ ٣٠٠ يورو")
+    vol.text_area(key=f"ans_{app_id}_reply").input("الطعام ٩٠٠ يورو والمطبخ ٣٠٠ يورو").run()
+    # the answer is kept while it is written: a reload (a new session) shows it again
+    vol = run_page("pages/2_application.py", locale="ar", state={"application_id": app_id})
+    assert vol.text_area(key=f"ans_{app_id}_reply").value == "الطعام ٩٠٠ يورو والمطبخ ٣٠٠ يورو"
     [b for b in vol.button if b.label == ar("Send my answer")][0].click().run()
     assert not vol.error
+    db = Database(get_settings().sqlalchemy_url)
+    with db.session() as s:
+        app = applications.load(s, app_id)
+        assert not app.message_answers, "sent: the kept answer is cleared"
+        assert app.messages[-1].sender == "group" and app.messages[-1].text == "الطعام ٩٠٠ يورو والمطبخ ٣٠٠ يورو"
+    db.dispose()
     at = run_page("pages/6_officer_review.py", officer=Officer(username="officer-test"), state={"review_id": app_id})
     assert any("الطعام ٩٠٠ يورو" in m.value for m in at.markdown)
 

@@ -141,6 +141,15 @@ def test_arabic_volunteer_and_dutch_officer(browser, server):
     page.get_by_role("option", name="الهولندية").click()
     wait_idle(page)
     record(page)
+    heard = page.get_by_label(ar("Your answer"), exact=True).input_value()
+    assert heard.strip()
+    page.reload()  # before sending: the answer is kept, with its recording
+    wait_idle(page)
+    page.get_by_label(ar("Your code"), exact=True).fill(code)
+    click(page, ar("Continue"))
+    page.get_by_text("من سيطبخ؟").first.wait_for()
+    assert page.get_by_label(ar("Your answer"), exact=True).input_value() == heard
+    shot(page, "journey-ar-5-reply-kept")
     click(page, ar("Send my answer"))
     shot(page, "journey-ar-5-answered")
 

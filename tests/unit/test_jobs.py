@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from tests.factories import send
 from steunwijzer import applications, funds, jobs
 from steunwijzer.config import Settings
-from steunwijzer.errors import InvalidInput, SpeechError
+from steunwijzer.errors import InvalidInput, NotAllowed, SpeechError
 from steunwijzer.speech import audio as audio_mod
 from steunwijzer.store import AnswerRow, AudioRow, TranscriptionJobRow, utcnow
 from tests.conftest import ROOT
@@ -282,6 +282,28 @@ def test_a_sent_application_is_not_changed_by_a_late_transcript(db, settings, ap
     with db.session() as s:
         assert applications.load(s, app_id).answers["plan"].value == "Getypt."
         assert s.get(TranscriptionJobRow, job_id).transcript == "Wij koken elke week."
+
+
+def test_a_spoken_answer_to_an_officer_is_kept_until_it_is_sent(db, settings, app_id):
+    from steunwijzer import review
+    from steunwijzer.models import Officer
+
+    with db.session() as s:
+        send(s, app_id)
+        review.ask_group(s, Officer(username="piet", is_admin=True), app_id, None, "Wie kookt er?")
+    first = jobs.submit_recording(db, settings, app_id, OGG, "a.ogg", "message", "reply", "nl", 600)
+    finish(db, first)  # written down while nobody had the page open: kept as the answer being written
+    with db.session() as s:
+        kept = applications.load(s, app_id).message_answers["reply"]
+        assert kept.value == "Wij koken elke week." and kept.source == "voice" and kept.audio_id is not None
+        late = jobs.submit_recording(db, settings, app_id, wav_bytes(2), "b.wav", "message", "reply", "nl", 600)
+        review.answer_officer(s, app_id, kept.value, language="nl", audio_id=kept.audio_id, source="voice")
+    finish(db, late)  # a recording that comes back after the answer was sent starts no new answer
+    with db.session() as s:
+        app = applications.load(s, app_id)
+        assert not app.message_answers and app.messages[-1].text == "Wij koken elke week."
+        with pytest.raises(NotAllowed):  # and nothing can be kept while no question is open
+            applications.save_answer(s, app_id, "reply", "nog iets", form="message")
 
 
 def test_language_mismatch_needs_a_sure_model(db, settings, app_id):

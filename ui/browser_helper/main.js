@@ -42,8 +42,7 @@
         if (b.getAttribute("aria-label") !== args.upload_label) b.setAttribute("aria-label", args.upload_label);
       });
     }
-    doc.querySelectorAll('[class*="st-key-ans_"] textarea, [class*="st-key-ans_"] input[type="text"], ' +
-                        '[class*="st-key-reply_"] textarea').forEach(el => {
+    doc.querySelectorAll('[class*="st-key-ans_"] textarea, [class*="st-key-ans_"] input[type="text"]').forEach(el => {
       if (hooked.has(el)) return;
       hooked.add(el);
       let timer = null;
