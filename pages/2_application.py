@@ -181,8 +181,8 @@ def reply(app) -> None:
 
 
 def decision_for_group(app, fund) -> None:
-    d = app.decision
-    if d is None or d.state != "final":  # a grant waiting for a second officer is not a decision yet
+    d = app.standing_decision  # a grant waiting for a second officer is not a decision yet
+    if d is None:
         return
     st.subheader(_("The decision"))
     decision.summary(ctx, d)

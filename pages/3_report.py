@@ -24,7 +24,7 @@ if app_id is None:
 
 with ctx.db.session() as s:
     app = applications.load(s, app_id)
-    report = reports.get_report(s, app_id) if app.decision and app.decision.outcome == Outcome.grant else None
+    report = reports.get_report(s, app_id) if app.standing_decision and app.standing_decision.outcome == Outcome.grant else None
 
 if report is None:
     st.info(_("There is no report to send for this application."))

@@ -70,13 +70,23 @@ def _row(session: Session, application_id: int) -> ApplicationRow:
     return row
 
 
+def _decision(row: DecisionRow) -> Decision:
+    return Decision(
+        id=row.id, outcome=row.outcome, amount_eur=row.amount_eur, conditions=row.conditions,
+        condition_keys=row.condition_keys or [], payment=row.payment, fixed_at_once=row.fixed_at_once,
+        reason=row.reason, reason_keys=row.reason_keys or [], referred_to=row.referred_to,
+        report_tier=row.report_tier, suggestions=row.suggestions or [], officer=row.officer,
+        created_at=row.created_at, state=row.state, approved_by=row.approved_by, warning_reason=row.warning_reason)
+
+
 def load(session: Session, application_id: int) -> Application:
     row = _row(session, application_id)
     answers = list(session.scalars(select(AnswerRow).where(AnswerRow.application_id == row.id)))
     history = session.scalars(select(StatusChangeRow).where(StatusChangeRow.application_id == row.id).order_by(StatusChangeRow.id))
     messages = session.scalars(select(MessageRow).where(MessageRow.application_id == row.id).order_by(MessageRow.id))
-    decision = session.scalar(select(DecisionRow).where(DecisionRow.application_id == row.id, DecisionRow.state != "rejected")
-                              .order_by(DecisionRow.id.desc()))
+    decisions = session.scalars(select(DecisionRow).where(DecisionRow.application_id == row.id, DecisionRow.state != "rejected")
+                                .order_by(DecisionRow.id.desc())).all()
+    standing = next((d for d in decisions if d.state == "final"), None)
     return Application(
         id=row.id, fund_id=row.fund_id, status=Status(row.status), locale=row.locale, route=row.route,
         answers={a.question_id: _answer(a) for a in answers if a.form == "application"},
@@ -86,13 +96,8 @@ def load(session: Session, application_id: int) -> Application:
         history=[StatusChange(from_status=h.from_status, to_status=h.to_status, actor=h.actor, note=h.note, at=h.at) for h in history],
         messages=[Message(id=m.id, sender=m.sender, author=m.author, template_key=m.template_key, text=m.text,
                           language=m.language, audio_id=m.audio_id, created_at=m.created_at) for m in messages],
-        decision=None if decision is None else Decision(
-            id=decision.id, outcome=decision.outcome, amount_eur=decision.amount_eur, conditions=decision.conditions,
-            condition_keys=decision.condition_keys or [], payment=decision.payment, fixed_at_once=decision.fixed_at_once,
-            reason=decision.reason, reason_keys=decision.reason_keys or [], referred_to=decision.referred_to,
-            report_tier=decision.report_tier, suggestions=decision.suggestions or [], officer=decision.officer,
-            created_at=decision.created_at, state=decision.state, approved_by=decision.approved_by,
-            warning_reason=decision.warning_reason),
+        decision=_decision(decisions[0]) if decisions else None,
+        standing_decision=_decision(standing) if standing is not None else None,
         created_at=row.created_at, submitted_at=row.submitted_at, consent_at=row.consent_at,
         case_id=row.case_id or row.id, version=row.version or 1, revision=row.revision or 0, assigned_to=row.assigned_to,
     )

@@ -554,8 +554,8 @@ def report_docx(application: Application, report_form: Form | None, fund: Fund, 
     facts = [(_("Fund"), _safe(fund.name), None), (_("Group"), group, group_language)]
     if application.id is not None:
         facts.append((_("Application number"), str(application.id), "en"))
-    if application.decision is not None and application.decision.amount_eur is not None:
-        facts.append((_("Amount granted"), w.money(application.decision.amount_eur), w.locale))
+    if application.standing_decision is not None and application.standing_decision.amount_eur is not None:
+        facts.append((_("Amount granted"), w.money(application.standing_decision.amount_eur), w.locale))
     facts.append((_("Date"), w.day(date.today()), w.locale))
     w.facts(facts)
 
@@ -614,10 +614,10 @@ def report_docx(application: Application, report_form: Form | None, fund: Fund, 
                            (w.money(planned_total - spent_total), w.locale)])
         w.table([_("Item"), _("Budget"), _("Spent"), _("Difference")], table_rows, numeric=(1, 2, 3), bold_last=True)
         left_over = planned_total - spent_total
-        if application.decision is not None and application.decision.amount_eur is not None:
-            left_over = application.decision.amount_eur - spent_total
+        if application.standing_decision is not None and application.standing_decision.amount_eur is not None:
+            left_over = application.standing_decision.amount_eur - spent_total
             w.label(_("Spent from the grant: {spent} of {granted}.").format(
-                spent=w.money(spent_total), granted=w.money(application.decision.amount_eur)))
+                spent=w.money(spent_total), granted=w.money(application.standing_decision.amount_eur)))
         if left_over >= 0:
             w.label(_("Left over: {amount}").format(amount=w.money(left_over)), bold=True)
         else:

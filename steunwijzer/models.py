@@ -420,7 +420,8 @@ class Application(BaseModel):
     profile: dict = Field(default_factory=dict)
     history: list[StatusChange] = Field(default_factory=list)
     messages: list[Message] = Field(default_factory=list)
-    decision: Decision | None = None
+    decision: Decision | None = None            # the newest: final, or waiting for a second officer
+    standing_decision: Decision | None = None   # the newest final one: what the group was told
     created_at: datetime | None = None
     submitted_at: datetime | None = None
     consent_at: datetime | None = None

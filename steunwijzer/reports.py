@@ -28,8 +28,12 @@ def report_form(tier: str) -> Form:
 
 
 def open_report(session: Session, application_id: int, tier: str, due_days: int) -> None:
-    """Called when a grant is decided: the report becomes due."""
-    if session.scalar(select(ReportRow).where(ReportRow.application_id == application_id)):
+    """Called when a grant is decided: the report becomes due. A corrected grant keeps the due
+    date and asks the report its new amount needs (lighter or heavier), if none was sent yet."""
+    existing = session.scalar(select(ReportRow).where(ReportRow.application_id == application_id))
+    if existing is not None:
+        if existing.status == "draft":
+            existing.tier = tier
         return
     due = date.today() + timedelta(days=due_days)
     session.add(ReportRow(application_id=application_id, tier=tier, due_date=due))

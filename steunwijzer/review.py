@@ -314,7 +314,7 @@ def decide(session: Session, officer: Officer, application_id: int, decision: De
                 if not reason:
                     raise InvalidInput("This grant is more than asked or more than the fund's maximum. "
                                        "Confirm it with a reason.")
-            if action == Action.decide and needs_second_officer(decision.amount_eur, fund.max_amount_eur, four_eyes_from):
+            if needs_second_officer(decision.amount_eur, fund.max_amount_eur, four_eyes_from):  # also a correction
                 action, state = Action.propose, "pending"
         case Outcome.refuse:
             if not decision.reason_keys and not clean_text(decision.reason):
@@ -405,7 +405,8 @@ def approve_decision(session: Session, officer: Officer, application_id: int, re
 
 def send_back_decision(session: Session, officer: Officer, application_id: int, reason: str, *,
                        expected_revision: int | None = None) -> None:
-    """The proposed grant is not approved: the application is open again, with the reason as a note."""
+    """The proposed grant is not approved, with the reason as a note: the application is open
+    again, or, when the proposal corrected a decision, that decision stands as before."""
     from steunwijzer import cases
 
     check_access(session, officer, application_id)
@@ -413,8 +414,11 @@ def send_back_decision(session: Session, officer: Officer, application_id: int, 
     if not text:
         raise InvalidInput("Please write why.")
     pending = _pending(session, application_id)
+    standing = session.scalar(select(DecisionRow.outcome).where(DecisionRow.application_id == application_id,
+                                                                DecisionRow.state == "final").order_by(DecisionRow.id.desc()))
     applications.step(session, application_id, Action.send_back_decision, actor=officer.username,
-                      expected_revision=expected_revision)
+                      expected_revision=expected_revision,
+                      target=Status.submitted if standing is None else workflow.decided_status(standing))
     pending.state = "rejected"
     cases.add_note(session, officer, application_id, text)
     audit.record(session, officer.username, "application.send_back.grant", application_id=application_id,

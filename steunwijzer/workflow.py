@@ -116,11 +116,14 @@ MOVES: tuple[Move, ...] = (
     Move(Action.decide, _OPEN, Status.referred, _OFFICER, N_("Refer to another fund or service"), Outcome.refer),
     *(Move(Action.correct, _DECIDED, target, _OFFICER, N_("Correct the decision"), outcome)
       for target, outcome in ((Status.granted, Outcome.grant), (Status.refused, Outcome.refuse), (Status.referred, Outcome.refer))),
-    Move(Action.propose, _OPEN, Status.awaiting_approval, _OFFICER, N_("Grant"), Outcome.grant, needs="second_officer"),
+    # Four eyes, also when a decision is corrected into a large grant.
+    Move(Action.propose, _OPEN | _DECIDED, Status.awaiting_approval, _OFFICER, N_("Grant"), Outcome.grant,
+         needs="second_officer"),
     Move(Action.approve_decision, _PENDING, Status.granted, _OFFICER, N_("Approve the grant (second officer)"),
          second_officer=True),
-    Move(Action.send_back_decision, _PENDING, Status.submitted, _OFFICER, N_("Send the proposed grant back"),
-         needs="sent_back"),
+    # Sent back: open again, or (a correction) back to the decision that still stands.
+    *(Move(Action.send_back_decision, _PENDING, target, _OFFICER, N_("Send the proposed grant back"), needs="sent_back")
+      for target in (Status.submitted, Status.granted, Status.refused, Status.referred)),
     # The old version is kept as "older version"; the new one is the case from now on.
     Move(Action.change, _OPEN, Status.superseded, _GROUP, N_("Change my application")),
     # Sent again: back to the officer, or still waiting for the group when a question is open.
@@ -164,6 +167,11 @@ def may(app_or_status, action: Action | str, actor: Actor | None = None) -> bool
     """Whether `action` may happen now (and, when given, whether `actor` may do it)."""
     move = find_move(app_or_status, action)
     return move is not None and (actor is None or actor in move.actors)
+
+
+def decided_status(outcome: Outcome | str) -> Status:
+    """The status a final decision with this outcome gives."""
+    return find_move(Status.submitted, Action.decide, outcome).target
 
 
 def officer_label(status: Status | str) -> str:

@@ -203,3 +203,22 @@ def test_the_catalogue_page_shows_status_and_facts_to_check(world):
     assert rows["rotterdam-bewonersinitiatieven"][nl("Status")] == nl("Open for applications")
     assert rows["kinderpostzegels"][nl("Check this with the fund")] == nl("Who may apply")  # no source confirms it
     assert rows["rotterdam-bewonersinitiatieven"][nl("Check this with the fund")] == ""
+
+
+def test_the_group_sees_the_decision_it_was_told_while_a_correction_waits(world):
+    from steunwijzer import review
+    from steunwijzer.models import Decision
+
+    anna = Officer(username="anna", is_admin=True)
+    with world["db"].session() as s:
+        app, _ = applications.start(s, "initiatievenfonds-voorbeeld", "nl", get_settings().resolved_secret_key())
+        applications.save_answer(s, app.id, "group_name", "Buurtkoks")
+        send(s, app.id)
+        review.decide(s, anna, app.id, Decision(outcome="refuse", reason="Het geld is op."))
+        review.decide(s, anna, app.id, Decision(outcome="grant", amount_eur=Decimal("9000"), payment="advance"),
+                      confirm_reason="Groot plan")  # a correction that waits for a second officer
+    vol = run_page("pages/2_application.py", state={"application_id": app.id})
+    assert not vol.exception
+    shown = " ".join(m.value for m in vol.markdown)
+    assert nl("The decision") in [h.value for h in vol.subheader]
+    assert "Het geld is op" in shown and "9.000" not in shown

@@ -10,7 +10,7 @@ import pytest
 
 from steunwijzer import applications, auth, cases, exchange, funds, reports, review, workflow
 from steunwijzer.errors import Conflict, InvalidInput, NotAllowed
-from steunwijzer.models import Decision, Officer, Status
+from steunwijzer.models import Decision, Officer, Outcome, Status
 from steunwijzer.store import ApplicationRow, AuditRow, utcnow
 from steunwijzer.workflow import Action
 from tests.factories import send
@@ -191,6 +191,35 @@ def test_four_eyes_sent_back_opens_the_application_again_with_the_reason_as_note
         app = applications.load(s, oost)
         assert app.status == Status.submitted and app.decision is None
         assert [n.text for n in cases.notes(s, ANNA, oost)] == ["Te hoog, max is 5000"]
+
+
+def test_four_eyes_also_when_a_decision_is_corrected_into_a_large_grant(db, world):
+    oost = world["Tuin Oost"]  # asked € 6,000
+    with db.session() as s:
+        assert review.decide(s, ANNA, oost, Decision(outcome="refuse", reason="Te laat")) == Status.refused
+        status = review.decide(s, ANNA, oost, _grant("6000"), four_eyes_from=Decimal("5000"), confirm_reason="Groot plan")
+        assert status == Status.awaiting_approval  # one officer alone cannot turn it into a large grant
+    with db.session() as s:
+        app = applications.load(s, oost)
+        assert app.decision.state == "pending" and app.standing_decision.outcome == Outcome.refuse  # what the group was told
+        review.send_back_decision(s, BRAM, oost, "Blijft geweigerd")
+    with db.session() as s:
+        app = applications.load(s, oost)
+        assert app.status == Status.refused and app.decision.outcome == Outcome.refuse  # the refusal stands as before
+
+
+def test_a_corrected_grant_asks_the_report_its_new_amount_needs(db, world):
+    oost = world["Tuin Oost"]
+    with db.session() as s:
+        review.decide(s, ANNA, oost, _grant("1000"), four_eyes_from=Decimal("5000"))
+        assert reports.get_report(s, oost).tier == "story"
+        assert review.decide(s, ANNA, oost, _grant("5500"), four_eyes_from=Decimal("5000"),
+                             confirm_reason="Groter plan") == Status.awaiting_approval
+        assert reports.get_report(s, oost).tier == "story"  # not before the second officer approves
+        review.approve_decision(s, BRAM, oost)
+        app = applications.load(s, oost)
+        assert app.status == Status.granted and app.standing_decision.amount_eur == Decimal("5500")
+        assert reports.get_report(s, oost).tier == app.standing_decision.report_tier != "story"
 
 
 def test_two_officers_deciding_at_once_the_second_is_told(db, world):
