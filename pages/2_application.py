@@ -5,7 +5,7 @@ import streamlit as st
 import ui
 from steunwijzer import applications, documents, forms, funds, workflow
 from steunwijzer.i18n import N_
-from steunwijzer.models import Status, pick
+from steunwijzer.models import pick
 from steunwijzer.workflow import Action
 from ui import answer, browser, conversation, decision, menu, session
 from ui.downloads import APPLICATION_FILE, docx_button
@@ -16,6 +16,7 @@ from steunwijzer.matching import catalogue_text
 ctx = ui.page_setup(N_("Continue my application"))
 _ = ctx.gettext
 STEP = session.STEP_KEY
+CHANGE_CANCELLED = "_change_cancelled"  # shown once on the version that counts again
 
 
 def start_screen() -> None:
@@ -79,9 +80,10 @@ def wizard(app, fund, questions) -> None:
     step = st.session_state[STEP] = min(max(int(st.session_state[STEP]), 0), len(questions))  # (a step kept by the tab)
     st.title(md(fund.name))
     code_notice()
-    if app.status == Status.changing:  # a new version of a sent application: its open questions stay in view
+    if workflow.may(app, Action.cancel_change, "group"):  # a new version of a sent application
         st.info(_(workflow.group_text(app.status)), icon=":material/edit:")
-        if app.messages:
+        cancel_change(app)
+        if app.messages:  # its open questions stay in view
             with st.expander(_("Questions and answers"), expanded=True):
                 conversation.messages(ctx, app, for_officer=False)
     if step >= len(questions):
@@ -101,6 +103,19 @@ def wizard(app, fund, questions) -> None:
         if ctx.attempt(lambda s: answer.give(ctx, s, app, question, next_question=following)):
             st.session_state[STEP] = step + 1
             st.rerun()
+
+
+def cancel_change(app) -> None:
+    with st.expander(_("Cancel my change"), icon=":material/undo:"):
+        st.write(_("Your changes are then lost. The application you sent before counts again, as it was."))
+        if st.button(_("Yes, cancel my change"), key="cancel_change"):
+            kept = {}
+            if ctx.attempt(lambda s: kept.update(app=applications.cancel_change(s, app.id))):
+                code = st.session_state.get(session.TAB_CODE_KEY)
+                session.close_application()
+                session.open_application(kept["app"].id, code)
+                st.session_state[CHANGE_CANCELLED] = True
+                st.rerun()
 
 
 def review_screen(app, fund, questions) -> None:
@@ -142,6 +157,8 @@ def download_button(app, fund) -> None:
 
 def after_submit(app, fund) -> None:
     st.title(md(fund.name))
+    if st.session_state.pop(CHANGE_CANCELLED, False):
+        st.success(_("Your change was cancelled. The application you sent before counts again."), icon=":material/undo:")
     st.success(_(workflow.group_text(app.status)), icon=":material/check_circle:")
     if app.submitted_at:
         st.caption(_("Sent on {date}").format(date=ctx.moment(app.submitted_at)))

@@ -11,7 +11,7 @@ from steunwijzer import accountability, applications, audit, cases, documents, f
 from steunwijzer.errors import NotFound, SteunwijzerError
 from steunwijzer.i18n import N_
 from steunwijzer.labels import PAYMENT_LABELS, TIER_LABELS
-from steunwijzer.models import Answer, Decision, Outcome, QuestionType, Role, Status
+from steunwijzer.models import Answer, Decision, Outcome, QuestionType, Role
 from steunwijzer.workflow import Action
 from ui import answer, conversation, decision, mail, session
 from ui.text import md
@@ -91,7 +91,7 @@ assign_to = to_col.selectbox(_("Assign to"), team, index=None, placeholder=_("As
 if assign_col.button(_("Assign"), disabled=not assign_to, icon=":material/group:", key="assign_go"):
     act(lambda s: cases.assign(s, officer, [app.id], assign_to))
 st.info(_("Judge the plan, not the language or the writing. If something is unclear, ask the group."), icon=":material/balance:")
-if app.status == Status.changing:
+if workflow.may(app, Action.resend, "group"):  # the group is changing it
     st.warning(_("The group is changing its application. You can decide when it has sent the new version."),
                icon=":material/edit_note:")
 

@@ -307,6 +307,42 @@ def new_version(session: Session, application_id: int) -> Application:
     return load(session, new.id)
 
 
+def cancel_change(session: Session, application_id: int, actor: str = "group") -> Application:
+    """"Cancel my change" before sending it again (also what the retention does with a change
+    nobody touched for the draft period: it is never sent on the group's behalf).
+
+    The version being changed is dropped with its answers and the recordings made for it; the
+    version sent before counts again, where it was (with its open question), with the thread, the
+    resume code and the assignment. Returns that version."""
+    new = _row(session, application_id)
+    step(session, new.id, Action.cancel_change, actor=actor)  # only a version being changed
+    old = _row(session, new.previous_id)
+    before = session.scalar(select(StatusChangeRow.from_status).where(
+        StatusChangeRow.application_id == old.id, StatusChangeRow.to_status == Status.superseded)
+        .order_by(StatusChangeRow.id.desc()))
+    # The thread goes back, and the recordings made before the change or used by the thread;
+    # the ones made for the change go with it.
+    used = set(session.scalars(select(AudioRow.id).where(AudioRow.application_id == new.id,
+                                                         AudioRow.created_at < new.created_at)))
+    used |= {a for a in session.scalars(select(MessageRow.audio_id).where(MessageRow.application_id == new.id)) if a}
+    for table in (MessageRow, CaseNoteRow):
+        session.execute(update(table).where(table.application_id == new.id).values(application_id=old.id)
+                        .execution_options(synchronize_session=False))
+    for table, column in ((AudioRow, AudioRow.id), (TranscriptionJobRow, TranscriptionJobRow.audio_id)):
+        session.execute(update(table).where(table.application_id == new.id, column.in_(used)).values(application_id=old.id)
+                        .execution_options(synchronize_session=False))
+    code_hash, old.assigned_to = new.resume_hash, new.assigned_to
+    new.resume_hash = f"cancelled:{new.id}"  # (unique: freed first)
+    session.flush()
+    old.resume_hash = code_hash
+    step(session, old.id, Action.restore, actor=actor, target=Status(before), note=f"version {new.version} not sent")
+    audit.record(session, actor, "application.cancel_change", application_id=old.id, case=old.case_id or old.id,
+                 version=new.version)
+    session.delete(new)  # its answers, the recordings made for it and its history go with it
+    session.flush()
+    return load(session, old.id)
+
+
 # ---- forgetting ---------------------------------------------------------------------------
 
 PERSONAL_TABLES = (("answers", AnswerRow), ("audio", AudioRow), ("photos", PhotoRow), ("messages", MessageRow),

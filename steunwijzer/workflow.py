@@ -23,6 +23,8 @@ class Action(StrEnum):
     correct = "correct"              # a new decision replaces the last one (it keeps its own letter)
     change = "change"                # the group makes a new version after sending (the old one is kept)
     resend = "resend"                # the group sends its changed application (a new version)
+    cancel_change = "cancel_change"  # the new version is dropped before it was sent ...
+    restore = "restore"              # ... and the version sent before counts again
     propose = "propose"              # a grant that needs four eyes waits for a second officer
     approve_decision = "approve_decision"      # the second officer agrees: the grant stands
     send_back_decision = "send_back_decision"  # the second officer (or the first) takes the proposal back
@@ -101,6 +103,7 @@ NEEDS: dict[str, str] = {
     "overdue": N_("Report overdue"),
     "second_officer": N_("Decision waiting for a second officer"),
     "sent_back": N_("Proposed decision sent back"),
+    "change_not_sent": N_("The change was not sent"),
 }
 
 MOVES: tuple[Move, ...] = (
@@ -129,6 +132,12 @@ MOVES: tuple[Move, ...] = (
     # Sent again: back to the officer, or still waiting for the group when a question is open.
     Move(Action.resend, _CHANGING, Status.submitted, _GROUP, N_("Send my application"), needs="changed"),
     Move(Action.resend, _CHANGING, Status.waiting_for_group, _GROUP, N_("Send my application"), needs="changed"),
+    # A change not sent: by the group, or by the retention when nobody touched it for the draft
+    # period (never sent on the group's behalf). The version sent before is back where it was.
+    Move(Action.cancel_change, _CHANGING, None, _GROUP | _SYSTEM, N_("Cancel my change")),
+    *(Move(Action.restore, frozenset({Status.superseded}), target, _GROUP | _SYSTEM,
+           N_("The change was not sent. The version sent before counts again."), needs=needs)
+      for target, needs in ((Status.submitted, "change_not_sent"), (Status.waiting_for_group, None))),
     Move(Action.report, frozenset({Status.granted}), Status.report_submitted, _GROUP, N_("Send my report"), needs="report"),
     Move(Action.approve_report, frozenset({Status.report_submitted}), Status.closed, _OFFICER,
          N_("Approve the report and close the grant")),

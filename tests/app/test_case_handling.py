@@ -227,3 +227,23 @@ def test_report_total_and_retention_notice(world):
     button(at, nl("Approve the report and close the grant")).click().run()
     assert any(nl("The report is approved. The retention period started on {start}: the personal data of this "
                   "application will be deleted on {date}.").split("{")[0] in m.value for m in at.success)
+
+
+def test_the_group_cancels_its_change_and_the_sent_version_counts_again(world):
+    app_id = new_case(world, "Buurtgroep Terug")
+    with world.session() as s:
+        new = applications.new_version(s, app_id)
+        applications.save_answer(s, new.id, "amount_asked", Decimal("2000"))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.session_state["locale"] = "nl"
+    at.session_state["application_id"] = new.id
+    at.switch_page("pages/2_application.py")
+    at.run()
+    assert [e.label for e in at.expander if e.label == nl("Cancel my change")]
+    [b for b in at.button if b.label == nl("Yes, cancel my change")][0].click().run()
+    assert not at.exception and not at.error
+    assert at.session_state["application_id"] == app_id
+    assert at.success[0].value == nl("Your change was cancelled. The application you sent before counts again.")
+    with world.session() as s:
+        app = applications.load(s, app_id)
+        assert app.status == Status.submitted and app.answers["amount_asked"].value == Decimal("1400.00")

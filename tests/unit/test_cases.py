@@ -285,6 +285,54 @@ def test_a_changed_application_stays_one_case_and_keeps_its_thread(db, world):
         assert [(r.number, r.version) for r in exported] == [(zon, 2)]
 
 
+def test_a_change_not_sent_is_cancelled_and_the_sent_version_counts_again(db, world):
+    zon, code = world["Buurtgroep Zon"], world["Buurtgroep Zon code"]
+    with db.session() as s:
+        kept_audio = applications.store_audio(s, zon, b"RIFF-voice", "audio/wav", "plan.wav", 1.0, "plan")
+        cases.take(s, ANNA, zon)
+        review.ask_group(s, ANNA, zon, None, "Hoeveel mensen komen er?")
+    with db.session() as s:
+        new = applications.new_version(s, zon)
+        applications.save_answer(s, new.id, "amount_asked", Decimal("1600"))
+        dropped_audio = applications.store_audio(s, new.id, b"RIFF-new", "audio/wav", "why.wav", 1.0, "why")
+        cases.add_note(s, ANNA, new.id, "Ze passen hun plan aan")
+    with pytest.raises(NotAllowed), db.session() as s:  # an officer cannot cancel the group's change
+        applications.cancel_change(s, new.id, actor="anna")
+    with db.session() as s:
+        back = applications.cancel_change(s, new.id)
+    with db.session() as s:
+        assert back.id == zon and back.status == Status.waiting_for_group  # where it was: the question still open
+        assert back.answers["amount_asked"].value == Decimal("1400.00") and [m.text for m in back.messages] == [
+            "Hoeveel mensen komen er?"]
+        assert applications.resume(s, code, "c", KEY).id == zon and back.assigned_to == "anna"
+        assert [n.text for n in cases.notes(s, ANNA, zon)] == ["Ze passen hun plan aan"]
+        assert s.get(applications.ApplicationRow, new.id) is None  # the change is gone, with its answers
+        assert s.get(applications.AudioRow, dropped_audio) is None  # made for the change
+        assert applications.audio_bytes(s, kept_audio, zon)[0] == b"RIFF-voice"  # made before it
+        assert [(v.version, v.status) for v in cases.case_versions(s, ANNA, zon)] == [(1, Status.waiting_for_group)]
+        assert s.query(AuditRow).filter_by(action="application.cancel_change", application_id=zon).count() == 1
+    with pytest.raises(NotAllowed), db.session() as s:
+        applications.cancel_change(s, zon)  # only a version being changed
+
+
+def test_a_change_nobody_touched_for_the_draft_period_is_cancelled_by_the_retention(db, world):
+    from steunwijzer import retention
+
+    zon = world["Buurtgroep Zon"]
+    with db.session() as s:
+        new = applications.new_version(s, zon)
+    with db.session() as s:
+        assert retention.purge(s, 365, draft_days=90, now=utcnow() + timedelta(days=30))["changes_not_sent"] == 0
+        assert retention.purge(s, 365, draft_days=90, now=utcnow() + timedelta(days=91), dry_run=True)["changes_not_sent"] == 1
+        assert applications.load(s, new.id).status == Status.changing  # a dry run changes nothing
+        assert retention.purge(s, 365, draft_days=90, now=utcnow() + timedelta(days=91))["changes_not_sent"] == 1
+    with db.session() as s:
+        app = applications.load(s, zon)
+        assert app.status == Status.submitted and app.answers["group_name"].value
+        rows, _ = review.queue(s, ANNA, review.QueueFilter())  # back in the officers' "needs action" view
+        assert [(r.id, r.needs_action) for r in rows if r.number == zon] == [(zon, "change_not_sent")]
+
+
 def test_saved_filters_per_officer(db, world):
     flt = review.QueueFilter(view="overdue_reports", mine=True, sort="amount", descending=False, text="zon",
                              min_amount=Decimal("10.50"))
