@@ -48,8 +48,11 @@ def voice_input(ctx: PageContext, application_id: int, question_id: str, text_ke
         st.markdown(":material/mic: **" + _("Or say your answer") + "**")
         languages = [AUTO, *LOCALES, *[c for c in ("fa", "so", "ru", "de", "fr", "es") if c not in LOCALES]]
         lang_key = text_key + "_lang"
-        if lang_key not in st.session_state:
-            st.session_state[lang_key] = ctx.locale
+        if lang_key not in st.session_state:  # the language of the last recording, also after a reload
+            with ctx.db.session() as s:
+                rows = jobs.jobs_for_question(s, application_id, form, question_id)
+            spoken = next((r.language for r in reversed(rows) if r.language in languages), None)
+            st.session_state[lang_key] = spoken or ctx.locale
         st.selectbox(_("The language you speak"), languages, key=lang_key,
                      format_func=lambda c: _("Find out by itself") if c == AUTO else i18n.language_name(c, ctx.locale, label=True))
         recording = st.audio_input(_("Record your answer"), key=text_key + "_rec")

@@ -192,3 +192,25 @@ def test_a_lost_change_event_is_caught_up_in_the_next_run():
     with db.session() as s:
         assert applications.load(s, app_id).answers[SCREENS[0]].value == "Buurtkoks"
     db.dispose()
+
+
+def test_after_a_reload_the_voice_language_is_the_one_of_the_last_recording():
+    """An Arabic page, a Dutch voice note: coming back, the recorder still says Dutch."""
+    from steunwijzer import jobs
+    from steunwijzer.store import AudioRow, TranscriptionJobRow
+
+    at = new_session("ar")
+    button(at, "Start", "ar").click().run()
+    at.checkbox[0].check().run()
+    app_id = at.session_state["application_id"]
+    db = Database(get_settings().sqlalchemy_url)
+    with db.session() as s:
+        audio = AudioRow(application_id=app_id, question_id="plan", mime="audio/ogg", data=b"x")
+        s.add(audio)
+        s.flush()
+        s.add(TranscriptionJobRow(audio_id=audio.id, application_id=app_id, form="application", question_id="plan",
+                                  language="nl", state=jobs.READY, transcript="Wij koken.", error_params={}))
+    db.dispose()
+    at.session_state["step"] = SCREENS.index("plan")
+    at.run()
+    assert at.selectbox(key=f"ans_{app_id}_plan_lang").value == "nl"
