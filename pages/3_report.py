@@ -9,7 +9,7 @@ from steunwijzer.labels import TIER_REQUESTS
 from steunwijzer.models import Outcome
 from steunwijzer.workflow import Action
 from ui import answer, browser, session
-from ui.downloads import REPORT_FILE, docx_button
+from ui.downloads import REPORT_FILE, docx_button, report_document
 from ui.text import md
 
 ctx = ui.page_setup(N_("Tell how it went"))
@@ -31,14 +31,9 @@ if report is None:
     st.stop()
 
 
-def report_file() -> bytes:
-    with ctx.db.session() as s:
-        return reports.report_document(s, app.id, ctx.locale)
-
-
 if not workflow.may(app, Action.report, "group"):
     st.success(_("Thank you for telling us how it went."))
-    docx_button(_("Download my report as Word file"), build=report_file, file_name=_(REPORT_FILE).format(number=app.id), key="report_docx")
+    docx_button(_("Download my report as Word file"), build=report_document(ctx, app.id), file_name=_(REPORT_FILE).format(number=app.id), key="report_docx")
     st.stop()
 
 form = reports.report_form(report.tier)

@@ -306,14 +306,9 @@ with tab_decide:
         st.caption(_(workflow.officer_label(app.status)))
 
 
-def report_file() -> bytes:
-    with ctx.db.session() as s:
-        return reports.report_document(s, app.id, ctx.locale)
-
-
 with tab_report:
     report = None
-    if app.decision and app.decision.outcome == Outcome.grant and app.decision.state == "final":
+    if app.standing_decision and app.standing_decision.outcome == Outcome.grant:
         with ctx.db.session() as s:
             report = reports.get_report(s, app.id)
             photos = reports.photos(s, app.id)
@@ -348,7 +343,7 @@ with tab_report:
         if photos:
             st.image([p.data for p in photos], width=160)
         ui.downloads.docx_button(_("Download the report as Word file"), file_name=_(ui.downloads.REPORT_FILE).format(number=app.id), key="report_docx",
-                                 build=ui.downloads.officer_download(ctx, report_file, "application.download", app.id, document="report"))
+                                 build=ui.downloads.officer_download(ctx, ui.downloads.report_document(ctx, app.id), "application.download", app.id, document="report"))
         with ctx.db.session() as s:
             finished = cases.closed_at(s, app.id)
         if finished and report.status == "approved":

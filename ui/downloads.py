@@ -44,3 +44,14 @@ def officer_download(ctx, build: Callable[[], bytes | str], action: str | None, 
 
 def docx_button(label: str, build: Callable[[], bytes], file_name: str, key: str | None = None) -> None:
     st.download_button(label, data=build, file_name=file_name, mime=DOCX_MIME, key=key, icon=":material/download:")
+
+
+def report_document(ctx, application_id: int) -> Callable[[], bytes]:
+    """The report as .docx in the reader's language, built when the button is pressed."""
+    from steunwijzer import reports
+
+    def build() -> bytes:
+        with ctx.db.session() as s:
+            return reports.report_document(s, application_id, ctx.locale)
+
+    return build
