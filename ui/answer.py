@@ -105,6 +105,11 @@ def _stored_key(app: Application, question: Question) -> str:
     return "stored:" + key(app, question)
 
 
+def _drawn_key(app: Application, question: Question) -> str:
+    """Where the session keeps the last whole run that drew a question's widgets."""
+    return "drawn:" + key(app, question)
+
+
 def save_while_typing(ctx: PageContext, app: Application, question: Question, form: str = "application") -> None:
     """on_change: store what is typed so far; an unfinished answer waits for 'Save and go on'."""
     if not _on_screen(app, question):
@@ -142,12 +147,16 @@ def answer_input(ctx: PageContext, app: Application, question: Question, form: s
     at once (incomplete answers wait for 'Save and go on' or 'Send'). Open questions can also be
     answered by voice."""
     saved = app.answers_in(form).get(question.id)
-    fresh = not _on_screen(app, question)
+    # Drawn in the run before: its widgets hold what the group sees. Otherwise Streamlit forgot
+    # them and they are filled from the saved answer now (other keys of the question, such as the
+    # voice's, outlive its widgets, so their presence says nothing).
+    fresh = st.session_state.get(_drawn_key(app, question)) != ctx.run - 1
     if not fresh:
         _catch_up(ctx, app, question, form)
     WIDGETS[question.type].draw(ctx, app, question, saved.value if saved else None,
                                 lambda: save_while_typing(ctx, app, question, form), voice_form)
-    if fresh:  # filled from the saved answer
+    st.session_state[_drawn_key(app, question)] = ctx.run
+    if fresh:
         st.session_state[_stored_key(app, question)] = WIDGETS[question.type].read(ctx, app, question)
 
 

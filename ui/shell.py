@@ -32,6 +32,7 @@ OFFICER_SINCE_KEY = "officer_since"
 OFFICER_ALIVE_KEY = "_officer_alive"
 SESSION_ENDED_KEY = "_session_ended"
 PAGE_KEY = "_page_shown"
+RUN_KEY = "_page_runs"  # whole runs of a page in this session (a fragment's run is not counted)
 
 # Every paragraph and field takes its direction from its own first letter, so an Arabic answer
 # reads right-to-left on a Dutch page and a Dutch answer left-to-right on an Arabic page.
@@ -104,6 +105,7 @@ class PageContext:
     settings: Settings
     officer: Officer | None
     arrived: bool = True  # the first run of this page since another page (or the login) was shown
+    run: int = 0          # the number of this whole run in the session
 
     @property
     def rtl(self) -> bool:
@@ -365,8 +367,9 @@ def page_setup(title: str, role: str | None = None, layout: str = "centered") ->
     # volunteer pages: our words on the upload button (the browser helper gives it the same name
     # for assistive technology); officer pages keep Streamlit's "Upload"
     st.html(BASE_CSS + (RTL_CSS if i18n.is_rtl(locale) else "") + (_uploader_css(gettext) if role is None else ""))
+    run = st.session_state[RUN_KEY] = st.session_state.get(RUN_KEY, 0) + 1
     ctx = PageContext(locale=locale, gettext=gettext, db=resources.database(), settings=settings,
-                      officer=current_officer(settings, resources.database()))
+                      officer=current_officer(settings, resources.database()), run=run)
     resources.transcription_worker()  # once per process: jobs left by a restart go on
     _sidebar(ctx)
     if st.query_params.get("lang") != locale:

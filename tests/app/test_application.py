@@ -39,6 +39,14 @@ def new_session(locale):
     return at.run()
 
 
+def started(locale: str = "nl"):
+    """A new application with its code acknowledged, on the first question: (AppTest, id)."""
+    at = new_session(locale)
+    button(at, "Start", locale).click().run()
+    at.checkbox[0].check().run()
+    return at, at.session_state["application_id"]
+
+
 def button(at, msgid, locale):
     label = gettext_for(locale)(msgid)
     matches = [b for b in at.button if b.label == label]
@@ -114,10 +122,7 @@ def test_typed_journey_with_resume(locale):
 
 
 def test_invalid_iban_is_refused_and_nothing_saved(tmp_path):
-    at = new_session("nl")
-    button(at, "Start", "nl").click().run()
-    at.checkbox[0].check().run()
-    app_id = at.session_state["application_id"]
+    at, app_id = started("nl")
     at.session_state["step"] = SCREENS.index("bank")
     at.run()
     key = f"ans_{app_id}_bank_"
@@ -181,10 +186,7 @@ def test_a_lost_change_event_is_caught_up_in_the_next_run():
     what is on screen. Here the value reaches the session without any change event."""
     from steunwijzer import applications
 
-    at = new_session("nl")
-    button(at, "Start", "nl").click().run()
-    at.checkbox[0].check().run()
-    app_id = at.session_state["application_id"]
+    at, app_id = started("nl")
     field = f"ans_{app_id}_{SCREENS[0]}"
     at.session_state[field] = "Buurtkoks"  # on screen, with no on_change called
     at.run()
@@ -199,10 +201,7 @@ def test_after_a_reload_the_voice_language_is_the_one_of_the_last_recording():
     from steunwijzer import jobs
     from steunwijzer.store import AudioRow, TranscriptionJobRow
 
-    at = new_session("ar")
-    button(at, "Start", "ar").click().run()
-    at.checkbox[0].check().run()
-    app_id = at.session_state["application_id"]
+    at, app_id = started("ar")
     db = Database(get_settings().sqlalchemy_url)
     with db.session() as s:
         audio = AudioRow(application_id=app_id, question_id="plan", mime="audio/ogg", data=b"x")
@@ -214,3 +213,22 @@ def test_after_a_reload_the_voice_language_is_the_one_of_the_last_recording():
     at.session_state["step"] = SCREENS.index("plan")
     at.run()
     assert at.selectbox(key=f"ans_{app_id}_plan_lang").value == "nl"
+
+
+def test_coming_back_to_a_question_with_a_recording_keeps_its_answer():
+    """The voice keeps keys of its own next to the answer field; they outlive the field, so
+    they must not make a question that comes back on screen look as if it was emptied."""
+    from steunwijzer import applications
+
+    at, app_id = started("nl")
+    at.session_state["step"] = SCREENS.index("plan")
+    at.run()
+    at.text_area(key=f"ans_{app_id}_plan").input("Samen koken.").run()
+    at.session_state[f"ans_{app_id}_plan_watch"] = set()  # as after a recording
+    button(at, "Save and go on", "nl").click().run()
+    button(at, "Back", "nl").click().run()
+    assert at.text_area(key=f"ans_{app_id}_plan").value == "Samen koken."
+    db = Database(get_settings().sqlalchemy_url)
+    with db.session() as s:
+        assert applications.load(s, app_id).answers["plan"].value == "Samen koken."
+    db.dispose()
