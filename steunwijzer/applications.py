@@ -97,7 +97,7 @@ def load(session: Session, application_id: int) -> Application:
         messages=[Message(id=m.id, sender=m.sender, author=m.author, template_key=m.template_key, text=m.text,
                           language=m.language, audio_id=m.audio_id, created_at=m.created_at) for m in messages],
         decision=_decision(decisions[0]) if decisions else None,
-        standing_decision=_decision(standing) if standing is not None else None,
+        standing_while_pending=_decision(standing) if standing is not None and standing is not decisions[0] else None,
         created_at=row.created_at, submitted_at=row.submitted_at, consent_at=row.consent_at,
         case_id=row.case_id or row.id, version=row.version or 1, revision=row.revision or 0, assigned_to=row.assigned_to,
     )

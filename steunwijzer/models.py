@@ -421,7 +421,7 @@ class Application(BaseModel):
     history: list[StatusChange] = Field(default_factory=list)
     messages: list[Message] = Field(default_factory=list)
     decision: Decision | None = None            # the newest: final, or waiting for a second officer
-    standing_decision: Decision | None = None   # the newest final one: what the group was told
+    standing_while_pending: Decision | None = None  # the final one while a correction waits for a second officer
     created_at: datetime | None = None
     submitted_at: datetime | None = None
     consent_at: datetime | None = None
@@ -429,6 +429,13 @@ class Application(BaseModel):
     version: int = 1
     revision: int = 0                 # for the optimistic check when two officers act at once
     assigned_to: str | None = None
+
+    @property
+    def standing_decision(self) -> Decision | None:
+        """The decision the group was told: the newest final one."""
+        if self.decision is not None and self.decision.state == "final":
+            return self.decision
+        return self.standing_while_pending
 
     def answers_in(self, form: str) -> dict[str, Answer]:
         """The stored answers of one form: "application", "report" or "message"."""
