@@ -81,7 +81,7 @@ def wizard(app, fund, questions) -> None:
     st.title(md(fund.name))
     code_notice()
     if workflow.may(app, Action.cancel_change, "group"):  # a new version of a sent application
-        st.info(_(workflow.group_text(app.status)), icon=":material/edit:")
+        st.info(_(workflow.group_text(app)), icon=":material/edit:")
         cancel_change(app)
         if app.messages:  # its open questions stay in view
             with st.expander(_("Questions and answers"), expanded=True):
@@ -159,7 +159,7 @@ def after_submit(app, fund) -> None:
     st.title(md(fund.name))
     if st.session_state.pop(CHANGE_CANCELLED, False):
         st.success(_("Your change was cancelled. The application you sent before counts again."), icon=":material/undo:")
-    st.success(_(workflow.group_text(app.status)), icon=":material/check_circle:")
+    st.success(_(workflow.group_text(app)), icon=":material/check_circle:")
     if app.submitted_at:
         st.caption(_("Sent on {date}").format(date=ctx.moment(app.submitted_at)))
     download_button(app, fund)

@@ -187,8 +187,14 @@ def officer_label(status: Status | str) -> str:
     return STATUSES[Status(status)].officer_label
 
 
-def group_text(status: Status | str) -> str | None:
-    return STATUSES[Status(status)].group_text
+def group_text(app_or_status) -> str | None:
+    """What the group reads about its application (msgid). A correction that waits for a second
+    officer is no decision yet: the group reads about the decision that stands."""
+    status = _status(app_or_status)
+    standing = getattr(app_or_status, "standing_decision", None)
+    if status == Status.awaiting_approval and standing is not None:
+        status = decided_status(standing.outcome)
+    return STATUSES[status].group_text
 
 
 def may_second(proposer: str | None, officer: str) -> bool:

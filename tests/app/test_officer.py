@@ -222,3 +222,7 @@ def test_the_group_sees_the_decision_it_was_told_while_a_correction_waits(world)
     shown = " ".join(m.value for m in vol.markdown)
     assert nl("The decision") in [h.value for h in vol.subheader]
     assert "Het geld is op" in shown and "9.000" not in shown
+    from steunwijzer import workflow
+    from steunwijzer.models import Status
+
+    assert vol.success[0].value == nl(workflow.group_text(Status.refused))  # not "an officer will read it"
