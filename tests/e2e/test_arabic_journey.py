@@ -106,6 +106,8 @@ def test_arabic_volunteer_and_dutch_officer(browser, server):
     page.get_by_label(ar("IBAN (bank account number)")).fill("NL86 INGB 0002 4455 88")
     page.get_by_label(ar("Name of the account holder")).fill("S. Haddad")
     click(page, ar("Save and go on"))
+    page.get_by_role("button", name=ar("Download as Word file"), exact=True).wait_for()
+    wait_idle(page)  # as for the letter below: the click must come in the run that drew the button
     with page.expect_download() as download:
         click(page, ar("Download as Word file"))
     assert download.value.suggested_filename.endswith(".docx")
