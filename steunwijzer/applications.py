@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from steunwijzer import answer_types, audit, auth, forms, notify, workflow
 from steunwijzer.errors import Conflict, InvalidInput, Msg, NotAllowed, NotFound
+from steunwijzer.i18n import N_
 from steunwijzer.models import Answer, Application, Decision, Message, Outcome, Question, Role, Status, StatusChange
 from steunwijzer.store import (
     AnswerRow,
@@ -113,14 +114,26 @@ def set_current_question(session: Session, application_id: int, question_id: str
 
 # ---- answers ------------------------------------------------------------------------------
 
+# Answers of a form are stored only while the group may do this move, and what it reads otherwise.
+# (A report's answers have no rule here; sending the report checks that it is due.)
+_STORED_WHEN = {
+    "application": (Action.edit, N_("This application was sent and cannot be changed.")),
+    "message": (Action.answer, N_("There is no open question to answer.")),
+}
+
+
+def may_store(status: Status | str, form: str) -> bool:
+    """Whether answers of `form` may be stored now, by the group or by a transcript."""
+    action = _STORED_WHEN.get(form, (None,))[0]
+    return action is None or workflow.may(status, action, "group")
+
+
 def save_answer(session: Session, application_id: int, question_id: str, value, language: str | None = None,
                 source: str = "typed", audio_id: int | None = None, form: str = "application") -> None:
     """Store one already validated answer at once. `value` None removes the answer."""
     row = _row(session, application_id)
-    if form == "application" and not workflow.may(row.status, Action.edit):
-        raise NotAllowed("This application was sent and cannot be changed.")
-    if form == "message" and not workflow.may(row.status, Action.answer, "group"):
-        raise NotAllowed("There is no open question to answer.")
+    if not may_store(row.status, form):
+        raise NotAllowed(_STORED_WHEN[form][1])
     existing = session.scalar(select(AnswerRow).where(
         AnswerRow.application_id == application_id, AnswerRow.form == form, AnswerRow.question_id == question_id))
     if value is None:

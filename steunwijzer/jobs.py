@@ -349,14 +349,12 @@ def _add_to_saved_answer(session: Session, job: TranscriptionJobRow, text: str, 
     replaces the earlier one of the same recording."""
     if job.form not in ANSWER_FORMS or not job.question_id:
         return
-    from steunwijzer import workflow
+    from steunwijzer import applications
 
-    app = session.get(ApplicationRow, job.application_id)
-    if job.form == "application" and not workflow.may(app.status, workflow.Action.edit):
+    if not applications.may_store(session.get(ApplicationRow, job.application_id).status, job.form):
         return
-    if job.form == "message" and (not workflow.may(app.status, workflow.Action.answer, "group") or session.scalar(
-            select(MessageRow.id).where(MessageRow.audio_id == job.audio_id))):
-        return  # no open question, or this recording was already sent with an answer
+    if job.form == "message" and session.scalar(select(MessageRow.id).where(MessageRow.audio_id == job.audio_id)):
+        return  # this recording was already sent with an answer
     row = session.scalar(select(AnswerRow).where(AnswerRow.application_id == job.application_id,
                                                  AnswerRow.form == job.form, AnswerRow.question_id == job.question_id))
     current = row.value.get("v") if row is not None and isinstance(row.value, dict) else None
