@@ -20,7 +20,7 @@ from steunwijzer.i18n import N_
 from steunwijzer.errors import SteunwijzerError
 from steunwijzer.models import Answer, Application, BankAccount, Contact, Question, QuestionType, Role
 from ui import voice
-from ui.shell import RUN_KEY, PageContext
+from ui.shell import PageContext
 from ui.text import md
 
 MAX_BUDGET_ROWS = answer_types.MAX_BUDGET_LINES
@@ -92,6 +92,14 @@ def give(ctx: PageContext, session: Session, app: Application, question: Questio
         applications.set_current_question(session, app.id, next_question)
 
 
+def _on_screen(app: Application, question: Question) -> bool:
+    """Whether the question's widgets are in this session now. Streamlit forgets the state of a
+    widget that was not drawn in the last run; a late change event of such a widget would read
+    nothing and must never be taken as "the answer was emptied"."""
+    prefix = key(app, question)
+    return any(k == prefix or k.startswith(prefix + "_") for k in st.session_state)
+
+
 def _stored_key(app: Application, question: Question) -> str:
     """Where the session keeps what was last on screen and stored (or refused) for a question."""
     return "stored:" + key(app, question)
@@ -102,17 +110,10 @@ def _drawn_key(app: Application, question: Question) -> str:
     return "drawn:" + key(app, question)
 
 
-def _on_screen(app: Application, question: Question, runs_before: int) -> bool:
-    """Whether the question's widgets were drawn in the last whole run before this moment
-    (`runs_before`: how many whole runs there were). Streamlit forgets the widgets that the last
-    run did not draw: a late change event of such a widget reads nothing, and must never be taken
-    as "the answer was emptied". Other keys of a question, such as its voice's, outlive its
-    widgets, so their presence says nothing."""
-    return st.session_state.get(_drawn_key(app, question)) == runs_before
-
-
-def _store(ctx: PageContext, app: Application, question: Question, form: str) -> None:
-    """Store what is typed so far; an unfinished answer waits for 'Save and go on'."""
+def save_while_typing(ctx: PageContext, app: Application, question: Question, form: str = "application") -> None:
+    """on_change: store what is typed so far; an unfinished answer waits for 'Save and go on'."""
+    if not _on_screen(app, question):
+        return
     raw = WIDGETS[question.type].read(ctx, app, question)
     try:
         with ctx.db.session() as s:
@@ -122,19 +123,14 @@ def _store(ctx: PageContext, app: Application, question: Question, form: str) ->
     st.session_state[_stored_key(app, question)] = raw
 
 
-def save_while_typing(ctx: PageContext, app: Application, question: Question, form: str = "application") -> None:
-    """on_change (it runs before the next run's page set-up has counted that run)."""
-    if _on_screen(app, question, st.session_state.get(RUN_KEY, 0)):
-        _store(ctx, app, question, form)
-
-
 def _catch_up(ctx: PageContext, app: Application, question: Question, form: str) -> None:
     """Store what is on screen if its change event was lost. Streamlit stops a change event
     half-way when the next event comes in at once (a file chosen right after leaving the field)
     and does not send it again; the next run still has the changed value. Called before anything
     is drawn, so the answer is stored before a voice note of the same run is queued."""
-    if WIDGETS[question.type].read(ctx, app, question) != st.session_state.get(_stored_key(app, question)):
-        _store(ctx, app, question, form)
+    raw = WIDGETS[question.type].read(ctx, app, question)
+    if raw != st.session_state.get(_stored_key(app, question)):
+        save_while_typing(ctx, app, question, form)
 
 
 def forget(app: Application, question: Question) -> None:
@@ -151,9 +147,10 @@ def answer_input(ctx: PageContext, app: Application, question: Question, form: s
     at once (incomplete answers wait for 'Save and go on' or 'Send'). Open questions can also be
     answered by voice."""
     saved = app.answers_in(form).get(question.id)
-    # Drawn in the run before: its widgets hold what the group sees. Otherwise they are filled
-    # from the saved answer now.
-    fresh = not _on_screen(app, question, ctx.run - 1)
+    # Drawn in the run before: its widgets hold what the group sees. Otherwise Streamlit forgot
+    # them and they are filled from the saved answer now (other keys of the question, such as the
+    # voice's, outlive its widgets, so their presence says nothing).
+    fresh = st.session_state.get(_drawn_key(app, question)) != ctx.run - 1
     if not fresh:
         _catch_up(ctx, app, question, form)
     WIDGETS[question.type].draw(ctx, app, question, saved.value if saved else None,
